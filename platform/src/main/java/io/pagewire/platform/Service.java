@@ -1,0 +1,25 @@
+package io.pagewire.platform;
+
+import io.pagewire.platform.http.HttpApi;
+
+/**
+ * One Pagewire service. The launcher builds each from the configuration, lets it add its routes
+ * to the shared HTTP API, starts it, and closes it on shutdown; the same service runs alone
+ * against a cluster with {@code pagewire service NAME}.
+ */
+public interface Service extends AutoCloseable {
+
+  String name();
+
+  /** Adds this service's HTTP routes. Called once, before {@link #start()}. */
+  default void routes(HttpApi api) {}
+
+  void start();
+
+  /** True once the service can do its work (Kafka Streams is RUNNING, the producer is connected). */
+  boolean ready();
+
+  /** Stops cleanly: finishes or aborts in-flight work so that nothing is lost or done twice. */
+  @Override
+  void close();
+}

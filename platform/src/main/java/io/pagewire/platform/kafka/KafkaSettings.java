@@ -1,0 +1,76 @@
+package io.pagewire.platform.kafka;
+
+import io.pagewire.platform.config.PagewireConfig;
+
+import io.pagewire.schemas.Topics;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * The client settings of every Pagewire service, in one place: what "nothing lost" means in
+ * Kafka terms. Producers wait for all in-sync replicas and are idempotent; consumers read only
+ * committed records; Streams apps run exactly-once and send records they cannot read or process
+ * to the dead-letter topic (logged with topic, partition and offset, counted in the
+ * {@code dropped-records} metric) instead of stopping.
+ */
+public final class KafkaSettings {
+
+  private KafkaSettings() {}
+
+  public static Properties common(PagewireConfig config, String clientId) {
+    Properties props = new Properties();
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    config.kafka().properties().forEach((key, value) -> props.put(key, value.reveal()));
+    return props;
+  }
+
+  public static Properties producer(PagewireConfig config, String clientId) {
+    Properties props = common(config, clientId);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return props;
+  }
+
+  public static Properties consumer(PagewireConfig config, String clientId, String groupId) {
+    Properties props = common(config, clientId);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return props;
+  }
+
+  /**
+   * Settings of a Kafka Streams application.
+   *
+   * @param applicationServer {@code host:port} of this instance's HTTP API, for interactive
+   *     queries across instances; null when the app serves none
+   */
+  public static Properties streams(PagewireConfig config, String applicationId, String applicationServer) {
+    Properties props = common(config, applicationId);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.kafka().commitInterval().toMillis());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir().toString());
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
+    // Wall-clock punctuators (escalation timers) stay on time when input is idle.
+    props.put(StreamsConfig.POLL_MS_CONFIG, 10);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    if (applicationServer != null) {
+      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
+    return props;
+  }
+
+}

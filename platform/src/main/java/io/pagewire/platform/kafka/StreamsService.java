@@ -1,0 +1,56 @@
+package io.pagewire.platform.kafka;
+
+import io.pagewire.platform.Service;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service that is one Kafka Streams application. A stream thread that dies of an unexpected
+ * exception is replaced, so one poisoned batch cannot stop paging for good.
+ */
+public class StreamsService implements Service {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
+
+  private final String name;
+  private final KafkaStreams streams;
+
+  public StreamsService(String name, Topology topology, Properties props) {
+    this.name = name;
+    this.streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("{}: stream thread failed, replacing it", name, e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.setStateListener((now, before) -> log.info("{}: {} -> {}", name, before, now));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  @Override
+  public void start() {
+    streams.start();
+  }
+
+  @Override
+  public boolean ready() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

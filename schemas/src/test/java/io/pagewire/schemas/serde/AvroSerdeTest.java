@@ -1,0 +1,65 @@
+package io.pagewire.schemas.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pagewire.schemas.Alert;
+import io.pagewire.schemas.AlertStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+
+  private final AvroSerde<Alert> serde = AvroSerde.of(Alert.class);
+
+  static Alert alert() {
+    return Alert.newBuilder()
+        .setFingerprint("c75f68922c9ebc87")
+        .setStatus(AlertStatus.FIRING)
+        .setLabels(Map.of("alertname", "HighLatency", "severity", "critical"))
+        .setAnnotations(Map.of("summary", "p99 above 500ms"))
+        .setStartsAt(Instant.parse("2026-11-22T20:14:18.295Z"))
+        .setReceivedAt(Instant.parse("2026-11-22T20:14:20Z"))
+        .build();
+  }
+
+  @Test
+  void roundTripsARecordInSingleObjectEncoding() {
+    byte[] bytes = serde.encode(alert());
+
+    assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+    assertThat(bytes[1]).isEqualTo((byte) 0x01);
+    assertThat(serde.decode(bytes)).isEqualTo(alert());
+  }
+
+  @Test
+  void keepsTombstonesNull() {
+    assertThat(serde.encode(null)).isNull();
+    assertThat(serde.decode(null)).isNull();
+  }
+
+  @Test
+  void rejectsBytesThatAreNotARecordWithASerializationException() {
+    assertThatThrownBy(() -> serde.decode("{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("not a readable Alert");
+  }
+
+  @Test
+  void rejectsARecordWrittenWithAnUnknownSchema() throws Exception {
+    Schema stranger = SchemaBuilder.record("Stranger").fields().requiredString("x").endRecord();
+    GenericRecord record = new GenericData.Record(stranger);
+    record.put("x", "y");
+    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), stranger).encode(record).array();
+
+    assertThatThrownBy(() -> serde.decode(bytes)).isInstanceOf(SerializationException.class);
+  }
+}
