@@ -1,0 +1,109 @@
+package io.pagewire.launcher;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pagewire.platform.Service;
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.http.HttpApi;
+import io.pagewire.platform.http.Response;
+import io.pagewire.platform.kafka.StreamsService;
+import io.pagewire.platform.kafka.TopicAdmin;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A set of services sharing one HTTP API, one metrics registry and one Kafka cluster: all four in
+ * the demo, or one per process on a real cluster. Adds {@code /healthz}, {@code /readyz} and
+ * {@code /metrics} (Prometheus text format).
+ */
+final class Pipeline implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final List<Service> services = new ArrayList<>();
+  private final List<AutoCloseable> binders = new ArrayList<>();
+  private final HttpApi http;
+
+  private Pipeline(PagewireConfig config, List<String> names) {
+    this.http = new HttpApi(config.http());
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(metrics);
+    binders.add(gc);
+    for (String name : names) {
+      Service service = ServiceCatalog.create(name, config, metrics);
+      services.add(service);
+      service.routes(http);
+      if (service instanceof StreamsService streamsService) {
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streamsService.streams());
+        streamsMetrics.bindTo(metrics);
+        binders.add(streamsMetrics);
+      }
+    }
+    http.route("GET", "/healthz", request -> Response.ok(Map.of("status", "ok")));
+    http.route("GET", "/readyz", request -> readiness());
+    http.route("GET", "/metrics", request -> Response.text(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+  }
+
+  /** Creates missing topics, starts the named services, then the HTTP API. */
+  static Pipeline start(PagewireConfig config, List<String> names) throws IOException {
+    TopicAdmin.ensureTopics(config);
+    Pipeline pipeline = new Pipeline(config, names);
+    try {
+      pipeline.services.forEach(Service::start);
+      pipeline.http.start();
+    } catch (IOException | RuntimeException e) {
+      pipeline.close();
+      throw e;
+    }
+    return pipeline;
+  }
+
+  int httpPort() {
+    return http.port();
+  }
+
+  boolean ready() {
+    return services.stream().allMatch(Service::ready);
+  }
+
+  private Response readiness() {
+    Map<String, String> states = new LinkedHashMap<>();
+    services.forEach(s -> states.put(s.name(), s.ready() ? "ready" : "starting"));
+    boolean ready = !states.containsValue("starting");
+    return new Response(ready ? 200 : 503, Map.of("ready", ready, "services", states), "application/json");
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    // Reverse start order: stop taking webhooks first, stop delivering last.
+    for (int i = services.size() - 1; i >= 0; i--) {
+      Service service = services.get(i);
+      try {
+        service.close();
+      } catch (RuntimeException e) {
+        log.warn("{} did not stop cleanly", service.name(), e);
+      }
+    }
+    for (AutoCloseable binder : binders) {
+      try {
+        binder.close();
+      } catch (Exception e) {
+        log.debug("metrics binder did not close", e);
+      }
+    }
+    metrics.close();
+  }
+}
