@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -27,7 +28,6 @@ public final class ConfigLoader {
   public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .registerModule(new SimpleModule("pagewire-config").addDeserializer(Duration.class, new DurationDeserializer()))
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private ConfigLoader() {}
@@ -55,7 +55,8 @@ public final class ConfigLoader {
   }
 
   private static PagewireConfig parse(String name, Reader reader) throws IOException {
-    PagewireConfig config = YAML.readValue(reader, PagewireConfig.class);
+    String text = new BufferedReader(reader).lines().collect(Collectors.joining("\n"));
+    PagewireConfig config = text.isBlank() ? null : YAML.readValue(text, PagewireConfig.class);
     if (config == null) {
       config = PagewireConfig.defaults();
     }

@@ -28,7 +28,7 @@ public record PagewireConfig(
   public PagewireConfig {
     kafka = kafka != null ? kafka : new Kafka(null, null, null, null);
     topics = topics != null ? topics : new Topics(0, (short) 0);
-    http = http != null ? http : new Http(null, 0, 0, null, null);
+    http = http != null ? http : new Http(null, null, 0, null, null);
     ingest = ingest != null ? ingest : new Ingest(null);
     classification = classification != null ? classification : new Classification(null, null, null, null, null);
     Map<Priority, Sla> merged = new EnumMap<>(Sla.DEFAULTS);
@@ -36,7 +36,7 @@ public record PagewireConfig(
       merged.putAll(sla);
     }
     sla = Map.copyOf(merged);
-    escalation = escalation != null ? escalation : new Escalation(null, 0, -1, null);
+    escalation = escalation != null ? escalation : new Escalation(null, 0, null, null);
     notifier = notifier != null ? notifier : new Notifier(null, null);
   }
 
@@ -86,16 +86,16 @@ public record PagewireConfig(
    * The HTTP API (webhook, incidents, health, metrics).
    *
    * @param host address to listen on; anything but loopback requires {@code auth}
-   * @param port port to listen on; 0 picks a free one
+   * @param port port to listen on (default 8080); 0 picks a free one
    * @param maxBodyBytes larger request bodies are refused with 413
    * @param auth credentials every {@code /api} request must carry, as Alertmanager's
    *     {@code http_config} sends them
    * @param publicUrl the URL people reach this API at, for links in notifications
    */
-  public record Http(String host, int port, long maxBodyBytes, Auth auth, String publicUrl) {
+  public record Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl) {
     public Http {
       host = host != null ? host : "127.0.0.1";
-      port = port >= 0 ? port : 8080;
+      port = port != null && port >= 0 ? port : 8080;
       maxBodyBytes = maxBodyBytes > 0 ? maxBodyBytes : 1024 * 1024;
       auth = auth != null ? auth : new Auth(null, null, null);
       publicUrl = publicUrl != null ? publicUrl : "http://" + host + ":" + port;
@@ -183,14 +183,14 @@ public record PagewireConfig(
    * @param sweepInterval how often overdue timers are looked for
    * @param sweepBatch the most timers one sweep fires; the rest wait for the next sweep
    */
-  public record Escalation(List<Level> levels, int sweepBatch, int repeat, Duration sweepInterval) {
+  public record Escalation(List<Level> levels, int sweepBatch, Integer repeat, Duration sweepInterval) {
     public Escalation {
       levels = levels != null && !levels.isEmpty() ? List.copyOf(levels) : List.of(
           new Level("primary-oncall", List.of("console")),
           new Level("secondary-oncall", List.of("console")),
           new Level("engineering-manager", List.of("console")));
       sweepBatch = sweepBatch > 0 ? sweepBatch : 500;
-      repeat = repeat >= 0 ? repeat : 1;
+      repeat = repeat != null && repeat >= 0 ? repeat : 1;
       sweepInterval = sweepInterval != null ? sweepInterval : Duration.ofSeconds(1);
     }
   }

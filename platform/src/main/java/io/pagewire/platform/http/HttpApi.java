@@ -71,7 +71,7 @@ public final class HttpApi implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (server != null) {
-      server.stop(1);
+      server.stop(0);
       executor.shutdown();
       try {
         executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,0 +1,114 @@
+package io.pagewire.platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pagewire.schemas.Priority;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @Test
+  void anEmptyFileGivesTheDesignDefaults() {
+    PagewireConfig config = ConfigLoader.parse("empty.yaml", "");
+
+    assertThat(config.http().host()).isEqualTo("127.0.0.1");
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.sla(Priority.P0).acknowledgeWithin()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.sla(Priority.P4).pages()).isFalse();
+    assertThat(config.classification().severityToPriority()).containsEntry("critical", Priority.P0);
+    assertThat(config.escalation().levels()).extracting(PagewireConfig.Level::name)
+        .containsExactly("primary-oncall", "secondary-oncall", "engineering-manager");
+  }
+
+  @Test
+  void overridesOnePriorityAndKeepsTheOthers() {
+    PagewireConfig config = ConfigLoader.parse("c.yaml", """
+        sla:
+          P1: {acknowledgeWithin: 30m, escalateEvery: 20m, resolveWithin: 6h}
+        """);
+
+    assertThat(config.sla(Priority.P1).escalateEvery()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(config.sla(Priority.P0).escalateEvery()).isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
+  void namesFileLineAndKeyOfAnUnknownKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse("pagewire.yaml", """
+        http:
+          port: 8080
+          bind: 0.0.0.0
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pagewire.yaml line 3")
+        .hasMessageContaining("unknown key 'http.bind'")
+        .hasMessageContaining("host");
+  }
+
+  @Test
+  void namesTheBadDurationAndWhere() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", """
+        ingest:
+          ackTimeout: soon
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("c.yaml line 2")
+        .hasMessageContaining("'soon' is not a duration");
+  }
+
+  @Test
+  void rejectsAPriorityOutOfRange() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", """
+        classification:
+          defaultPriority: P7
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("c.yaml line 2")
+        .hasMessageContaining("P7");
+  }
+
+  @Test
+  void refusesToListenBeyondLoopbackWithoutCredentials() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "http: {host: 0.0.0.0}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.host is 0.0.0.0")
+        .hasMessageContaining("http.auth");
+  }
+
+  @Test
+  void listensBeyondLoopbackWhenCredentialsAreConfigured() {
+    PagewireConfig config = ConfigLoader.parse("c.yaml", "http: {host: 0.0.0.0, auth: {bearerToken: s3cret}}");
+
+    assertThat(config.http().auth().bearerToken().matches("s3cret")).isTrue();
+  }
+
+  @Test
+  void readsSecretsFromFilesAndNeverPrintsThem(@TempDir Path dir) throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "from-a-file\n");
+
+    PagewireConfig config = ConfigLoader.parse("c.yaml", "http: {auth: {bearerToken: '${file:" + token + "}'}}");
+
+    assertThat(config.http().auth().bearerToken().reveal()).isEqualTo("from-a-file");
+    assertThat(config.toString()).doesNotContain("from-a-file").contains("****");
+  }
+
+  @Test
+  void namesAMissingSecretFile() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "http: {auth: {bearerToken: '${file:/nonexistent/token}'}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cannot read secret file /nonexistent/token");
+  }
+
+  @Test
+  void theSampleConfigurationIsValid() {
+    PagewireConfig config = ConfigLoader.load(Path.of("../config/pagewire.yaml"));
+
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(config.notifier().channels()).containsKey("console");
+  }
+}
