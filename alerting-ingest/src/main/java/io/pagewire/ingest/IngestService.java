@@ -1,0 +1,270 @@
+package io.pagewire.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pagewire.ingest.alertmanager.InvalidWebhookException;
+import io.pagewire.ingest.alertmanager.WebhookParser;
+import io.pagewire.platform.Service;
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.http.HttpApi;
+import io.pagewire.platform.http.HttpError;
+import io.pagewire.platform.http.Request;
+import io.pagewire.platform.http.Response;
+import io.pagewire.platform.kafka.KafkaSettings;
+import io.pagewire.platform.config.Durations;
+import io.pagewire.schemas.Alert;
+import io.pagewire.schemas.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Alertmanager webhook endpoint: {@code POST /api/v1/alerts/alertmanager}.
+ *
+ * <p>Each alert of a webhook becomes one record of {@code pagewire.alerts}, keyed by its
+ * fingerprint. The webhook is answered 200 {@code {"accepted": N, "requestId": "..."}} only
+ * after Kafka acknowledged every one of its records (acks=all, idempotent producer). When Kafka
+ * does not acknowledge them all within {@code ingest.ackTimeout} the answer is 503
+ * ({@code kafka_unavailable}), so Alertmanager sends the webhook again: an alert is never lost
+ * between Alertmanager and Kafka, though a retried webhook may be written twice (downstream
+ * deduplicates on fingerprint, status and startsAt). A body that can never be valid is answered
+ * 400 ({@code invalid_payload}) naming the JSON path of the problem; see {@link WebhookParser}.
+ * Credentials (401) and the body size limit (413) are enforced by {@link HttpApi}.
+ *
+ * <p>Metrics: {@code pagewire.ingest.alerts} (alerts acknowledged by Kafka),
+ * {@code pagewire.ingest.requests} tagged {@code status} (the answers of this route; 401 and 413
+ * are answered before it runs and are not counted here), and {@code pagewire.ingest.ack.latency}
+ * (from the first send to the last acknowledgement of an accepted webhook).
+ */
+public final class IngestService implements Service {
+
+  public static final String NAME = "alerting-ingest";
+  public static final String ROUTE = "/api/v1/alerts/alertmanager";
+  static final String CLIENT_ID = "pagewire-ingest";
+
+  private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+  private static final Duration METADATA_RETRY_BACKOFF = Duration.ofSeconds(1);
+
+  private final Duration ackTimeout;
+  private final Supplier<Producer<String, Alert>> producerFactory;
+  private final Clock clock;
+  private final MeterRegistry metrics;
+  private final Counter acceptedAlerts;
+  private final Timer ackLatency;
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private volatile Producer<String, Alert> producer;
+  private volatile boolean metadataFetched;
+  private Thread metadataFetcher;
+
+  public IngestService(PagewireConfig config, MeterRegistry metrics) {
+    this(config, metrics, () -> new KafkaProducer<>(producerProperties(config),
+        Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer()), Clock.systemUTC());
+  }
+
+  IngestService(PagewireConfig config, MeterRegistry metrics, Supplier<Producer<String, Alert>> producerFactory,
+      Clock clock) {
+    this.ackTimeout = config.ingest().ackTimeout();
+    this.producerFactory = producerFactory;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.acceptedAlerts = Counter.builder("pagewire.ingest.alerts")
+        .description("Alerts received by webhook and acknowledged by Kafka")
+        .register(metrics);
+    this.ackLatency = Timer.builder("pagewire.ingest.ack.latency")
+        .description("Time from sending a webhook's records to Kafka's acknowledgement of the last one")
+        .register(metrics);
+  }
+
+  /**
+   * The producer settings: {@link KafkaSettings#producer} (acks=all, idempotent), with every
+   * blocking bound ({@code max.block.ms}, {@code delivery.timeout.ms}) set to
+   * {@code ingest.ackTimeout}, so no send outlives the webhook that waits for it.
+   */
+  static Properties producerProperties(PagewireConfig config) {
+    Properties props = KafkaSettings.producer(config, CLIENT_ID);
+    long timeout = Math.max(1, config.ingest().ackTimeout().toMillis());
+    long linger = Long.parseLong(String.valueOf(props.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "0")));
+    // Kafka refuses delivery.timeout.ms < linger.ms + request.timeout.ms.
+    long requestTimeout = Math.max(1, timeout - linger);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout));
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(requestTimeout));
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeout, linger + requestTimeout)));
+    return props;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void routes(HttpApi api) {
+    api.route("POST", ROUTE, this::handle);
+  }
+
+  /** Creates the producer and fetches the alerts topic's metadata in the background. */
+  @Override
+  public synchronized void start() {
+    if (producer != null) {
+      return;
+    }
+    producer = producerFactory.get();
+    metadataFetcher = new Thread(this::fetchMetadata, "pagewire-ingest-metadata");
+    metadataFetcher.setDaemon(true);
+    metadataFetcher.start();
+  }
+
+  /** True once the producer has fetched the metadata of {@code pagewire.alerts} (or had a record acknowledged). */
+  @Override
+  public boolean ready() {
+    return metadataFetched;
+  }
+
+  /** Sends what is still buffered (waiting at most {@code ingest.ackTimeout}) and closes the producer. */
+  @Override
+  public synchronized void close() {
+    closing.countDown();
+    Producer<String, Alert> p = producer;
+    if (p != null) {
+      p.close(ackTimeout);
+    }
+    if (metadataFetcher != null) {
+      try {
+        metadataFetcher.join(ackTimeout.toMillis() + 1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private Response handle(Request request) throws HttpError {
+    int status = 500;
+    try {
+      Response response = receive(request);
+      status = response.status();
+      return response;
+    } catch (HttpError e) {
+      status = e.status();
+      log.warn("webhook rejected: requestId={} status={} reason={}", request.requestId(), status, e.getMessage());
+      throw e;
+    } finally {
+      metrics.counter("pagewire.ingest.requests", "status", Integer.toString(status)).increment();
+    }
+  }
+
+  private Response receive(Request request) {
+    Instant receivedAt = clock.instant();
+    List<Alert> alerts;
+    try {
+      alerts = WebhookParser.parse(request.body(), receivedAt, request.requestId());
+    } catch (InvalidWebhookException e) {
+      throw new HttpError(400, "invalid_payload", e.getMessage());
+    }
+    if (!alerts.isEmpty()) {
+      publish(alerts);
+    }
+    acceptedAlerts.increment(alerts.size());
+    log.debug("webhook accepted: requestId={} alerts={} receiver={}", request.requestId(), alerts.size(),
+        alerts.isEmpty() ? "" : alerts.get(0).getReceiver());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("accepted", alerts.size());
+    body.put("requestId", request.requestId());
+    return Response.ok(body);
+  }
+
+  /** Sends every alert and waits, within {@code ackTimeout} in all, until Kafka acknowledged each. */
+  private void publish(List<Alert> alerts) {
+    Producer<String, Alert> p = producer;
+    if (p == null) {
+      throw kafkaUnavailable("the ingest service is not started");
+    }
+    long started = System.nanoTime();
+    long deadline = started + ackTimeout.toNanos();
+    try {
+      List<Future<RecordMetadata>> acks = new ArrayList<>(alerts.size());
+      for (Alert alert : alerts) {
+        acks.add(p.send(new ProducerRecord<>(Topics.ALERTS.name(), alert.getFingerprint(), alert)));
+      }
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (TimeoutException e) {
+      throw kafkaUnavailable("Kafka did not acknowledge the alerts within " + Durations.format(ackTimeout)
+          + " (ingest.ackTimeout)");
+    } catch (ExecutionException e) {
+      throw failed(e.getCause());
+    } catch (KafkaException | IllegalStateException e) {
+      throw failed(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw kafkaUnavailable("interrupted while waiting for Kafka");
+    }
+    ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    metadataFetched = true;
+  }
+
+  private static HttpError failed(Throwable cause) {
+    if (cause instanceof RecordTooLargeException) {
+      // Retrying cannot help: the same alert will be too large again.
+      return new HttpError(413, "payload_too_large",
+          "an alert is larger than Kafka accepts (" + cause.getMessage() + "); shorten its labels or annotations");
+    }
+    return kafkaUnavailable("Kafka did not accept the alerts: " + cause.getClass().getSimpleName() + ": "
+        + cause.getMessage());
+  }
+
+  private static HttpError kafkaUnavailable(String reason) {
+    return new HttpError(503, "kafka_unavailable", reason + "; the webhook was not accepted and Alertmanager will retry it");
+  }
+
+  private void fetchMetadata() {
+    int attempt = 0;
+    while (!metadataFetched && closing.getCount() > 0) {
+      attempt++;
+      try {
+        producer.partitionsFor(Topics.ALERTS.name());
+        metadataFetched = true;
+        log.info("{} ready: metadata of {} fetched (attempt={})", NAME, Topics.ALERTS.name(), attempt);
+        return;
+      } catch (KafkaException e) {
+        if (closing.getCount() == 0) {
+          return;
+        }
+        // The first failure is worth a warning; repeating it every second is not.
+        if (attempt == 1) {
+          log.warn("{} not ready: cannot fetch metadata of {} yet, will keep trying: {}", NAME, Topics.ALERTS.name(),
+              e.getMessage());
+        } else {
+          log.debug("{} still not ready (attempt={}): {}", NAME, attempt, e.getMessage());
+        }
+      }
+      try {
+        closing.await(METADATA_RETRY_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

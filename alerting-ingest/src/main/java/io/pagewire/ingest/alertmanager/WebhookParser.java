@@ -1,0 +1,294 @@
+package io.pagewire.ingest.alertmanager;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.pagewire.platform.http.Json;
+import io.pagewire.schemas.Alert;
+import io.pagewire.schemas.AlertStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the body of an Alertmanager webhook (payload {@code "version": "4"}) into one
+ * {@link Alert} per entry of its {@code alerts} array, in order.
+ *
+ * <p>The contract, field by field:
+ * <ul>
+ *   <li>The body is one JSON object with an {@code alerts} array (possibly empty). Fields this
+ *       parser does not know ({@code groupKey}, {@code notification_reason}, {@code routeLabels}
+ *       of newer Alertmanagers, anything a custom client adds) are ignored; {@code groupKey} is
+ *       never used as identity. {@code receiver} and {@code externalURL} are optional strings.
+ *   <li>Each alert is an object with {@code labels} (a non-empty object of strings) and
+ *       {@code startsAt}; {@code annotations} (object of strings), {@code endsAt},
+ *       {@code generatorURL}, {@code status} and {@code fingerprint} are optional.
+ *   <li>Timestamps are RFC 3339 with up to nanosecond precision; they are kept to the
+ *       millisecond, as the {@code pagewire.alerts} schema stores them. {@code endsAt} of Go's
+ *       zero time {@code 0001-01-01T00:00:00Z} (what Alertmanager sends while firing), null or
+ *       empty means "no end".
+ *   <li>{@code status} is {@code firing} or {@code resolved}. Without it the alert is resolved
+ *       when it has an {@code endsAt} that is not after {@code receivedAt}, else firing.
+ *   <li>{@code fingerprint} is Alertmanager's. Clients that send none get
+ *       {@link #fingerprintOf(Map)}: the same function of the label set that Alertmanager uses,
+ *       so an alert keeps one identity whichever way it arrives.
+ * </ul>
+ *
+ * <p>Anything else is an {@link InvalidWebhookException} naming the JSON path of the problem.
+ * The parser is pure: the receive time and request id are inputs.
+ */
+public final class WebhookParser {
+
+  /** Go's zero {@code time.Time}, which Alertmanager writes for "no end time". */
+  static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+  private static final int EXCERPT_CHARS = 64;
+
+  private static final ObjectReader READER = Json.MAPPER.reader()
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+  /** RFC 3339 {@code date-time}: seconds required, 0-9 fraction digits, {@code Z} or a numeric offset. */
+  private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
+      .parseCaseInsensitive()
+      .append(DateTimeFormatter.ISO_LOCAL_DATE)
+      .appendLiteral('T')
+      .appendValue(ChronoField.HOUR_OF_DAY, 2)
+      .appendLiteral(':')
+      .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+      .appendLiteral(':')
+      .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+      .optionalStart()
+      .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+      .optionalEnd()
+      .appendOffset("+HH:MM", "Z")
+      .toFormatter()
+      .withResolverStyle(ResolverStyle.STRICT)
+      .withChronology(IsoChronology.INSTANCE);
+
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+  private static final int LABEL_SEPARATOR = 0xff;
+
+  private WebhookParser() {}
+
+  /**
+   * Parses one webhook body.
+   *
+   * @param body the raw request body
+   * @param receivedAt when the webhook arrived; stored in every alert and used to derive a
+   *     missing {@code status}
+   * @param requestId the ingest request id, stored in every alert
+   * @return the alerts, in the order of the body; empty for an empty {@code alerts} array
+   * @throws InvalidWebhookException when the body can never be valid
+   */
+  public static List<Alert> parse(byte[] body, Instant receivedAt, String requestId) throws InvalidWebhookException {
+    JsonNode root = readTree(body);
+    if (!root.isObject()) {
+      throw new InvalidWebhookException("body", "expected a JSON object, got " + describe(root));
+    }
+    String receiver = optionalString(root, "receiver", "receiver");
+    String externalUrl = optionalString(root, "externalURL", "externalURL");
+    JsonNode alerts = root.get("alerts");
+    if (alerts == null || alerts.isNull()) {
+      throw new InvalidWebhookException("alerts", "is missing; an Alertmanager webhook has an \"alerts\" array");
+    }
+    if (!alerts.isArray()) {
+      throw new InvalidWebhookException("alerts", "expected an array, got " + describe(alerts));
+    }
+    List<Alert> parsed = new ArrayList<>(alerts.size());
+    for (int i = 0; i < alerts.size(); i++) {
+      parsed.add(parseAlert(alerts.get(i), "alerts[" + i + "]", receivedAt, requestId, receiver, externalUrl));
+    }
+    return parsed;
+  }
+
+  /**
+   * The fingerprint of a label set, as Alertmanager computes it (Prometheus'
+   * {@code model.LabelSet.Fingerprint}): 64-bit FNV-1a over the label names in byte order, each
+   * name and value followed by a {@code 0xff} byte, written as 16 lower-case hex digits.
+   */
+  public static String fingerprintOf(Map<String, String> labels) {
+    List<String> names = new ArrayList<>(labels.keySet());
+    names.sort((a, b) -> Arrays.compareUnsigned(utf8(a), utf8(b)));
+    long hash = FNV_OFFSET;
+    for (String name : names) {
+      hash = fnv(hash, utf8(name));
+      hash = fnv(hash, LABEL_SEPARATOR);
+      hash = fnv(hash, utf8(labels.get(name)));
+      hash = fnv(hash, LABEL_SEPARATOR);
+    }
+    return String.format("%016x", hash);
+  }
+
+  private static Alert parseAlert(JsonNode node, String path, Instant receivedAt, String requestId,
+      String receiver, String externalUrl) throws InvalidWebhookException {
+    if (!node.isObject()) {
+      throw new InvalidWebhookException(path, "expected an alert object, got " + describe(node));
+    }
+    JsonNode labelsNode = node.get("labels");
+    if (labelsNode == null || labelsNode.isNull()) {
+      throw new InvalidWebhookException(path + ".labels", "is missing; every alert needs its labels");
+    }
+    Map<String, String> labels = stringMap(labelsNode, path + ".labels");
+    if (labels.isEmpty()) {
+      throw new InvalidWebhookException(path + ".labels", "is empty; an alert is identified by at least one label");
+    }
+    JsonNode annotationsNode = node.get("annotations");
+    Map<String, String> annotations = annotationsNode == null || annotationsNode.isNull()
+        ? Map.of() : stringMap(annotationsNode, path + ".annotations");
+
+    JsonNode startsNode = node.get("startsAt");
+    if (startsNode == null || startsNode.isNull()) {
+      throw new InvalidWebhookException(path + ".startsAt", "is missing; every alert needs its start time");
+    }
+    Instant startsAt = timestamp(startsNode, path + ".startsAt");
+    if (startsAt.equals(GO_ZERO_TIME)) {
+      throw new InvalidWebhookException(path + ".startsAt", "is Go's zero time, not a start time");
+    }
+    Instant endsAt = null;
+    JsonNode endsNode = node.get("endsAt");
+    if (endsNode != null && !endsNode.isNull() && !(endsNode.isTextual() && endsNode.asText().isEmpty())) {
+      Instant end = timestamp(endsNode, path + ".endsAt");
+      endsAt = end.equals(GO_ZERO_TIME) ? null : end;
+    }
+    String fingerprint = optionalString(node, "fingerprint", path + ".fingerprint");
+    return Alert.newBuilder()
+        .setFingerprint(fingerprint.isEmpty() ? fingerprintOf(labels) : fingerprint)
+        .setStatus(status(node, path + ".status", endsAt, receivedAt))
+        .setLabels(labels)
+        .setAnnotations(annotations)
+        .setStartsAt(startsAt)
+        .setEndsAt(endsAt)
+        .setGeneratorUrl(optionalString(node, "generatorURL", path + ".generatorURL"))
+        .setReceiver(receiver)
+        .setExternalUrl(externalUrl)
+        .setReceivedAt(receivedAt.truncatedTo(ChronoUnit.MILLIS))
+        .setRequestId(requestId)
+        .build();
+  }
+
+  private static AlertStatus status(JsonNode alert, String path, Instant endsAt, Instant receivedAt)
+      throws InvalidWebhookException {
+    JsonNode node = alert.get("status");
+    if (node == null || node.isNull()) {
+      return endsAt != null && !endsAt.isAfter(receivedAt) ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+    }
+    if (node.isTextual()) {
+      switch (node.asText()) {
+        case "firing":
+          return AlertStatus.FIRING;
+        case "resolved":
+          return AlertStatus.RESOLVED;
+        default:
+          break;
+      }
+    }
+    throw new InvalidWebhookException(path, describe(node) + " is neither \"firing\" nor \"resolved\"");
+  }
+
+  private static Instant timestamp(JsonNode node, String path) throws InvalidWebhookException {
+    if (node.isTextual()) {
+      try {
+        return OffsetDateTime.parse(node.asText(), RFC_3339).toInstant().truncatedTo(ChronoUnit.MILLIS);
+      } catch (DateTimeParseException e) {
+        // fall through to the common message
+      }
+    }
+    throw new InvalidWebhookException(path, describe(node) + " is not an RFC 3339 timestamp");
+  }
+
+  private static Map<String, String> stringMap(JsonNode node, String path) throws InvalidWebhookException {
+    if (!node.isObject()) {
+      throw new InvalidWebhookException(path, "expected an object of strings, got " + describe(node));
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      if (!entry.getValue().isTextual()) {
+        throw new InvalidWebhookException(path + "." + entry.getKey(),
+            "expected a string, got " + describe(entry.getValue()));
+      }
+      map.put(entry.getKey(), entry.getValue().asText());
+    }
+    return map;
+  }
+
+  /** The string at {@code field}, or "" when absent or null. */
+  private static String optionalString(JsonNode parent, String field, String path) throws InvalidWebhookException {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return "";
+    }
+    if (!node.isTextual()) {
+      throw new InvalidWebhookException(path, "expected a string, got " + describe(node));
+    }
+    return node.asText();
+  }
+
+  private static JsonNode readTree(byte[] body) throws InvalidWebhookException {
+    JsonNode root;
+    try {
+      root = READER.readTree(body);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new InvalidWebhookException("body", "is not valid JSON" + where + ": " + excerpt(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new InvalidWebhookException("body", "is not readable JSON: " + excerpt(e.getMessage()));
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new InvalidWebhookException("body", "is empty; expected a JSON object");
+    }
+    return root;
+  }
+
+  /** A short, bounded rendering of a value for error messages: the sender may echo it to people. */
+  private static String describe(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case OBJECT -> "an object";
+      case ARRAY -> "an array";
+      case NULL -> "null";
+      case BOOLEAN -> "a boolean (" + node.asText() + ")";
+      case NUMBER -> "a number (" + excerpt(node.asText()) + ")";
+      default -> excerpt(node.toString());
+    };
+  }
+
+  private static String excerpt(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.length() <= EXCERPT_CHARS ? text : text.substring(0, EXCERPT_CHARS) + "…";
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static long fnv(long hash, byte[] bytes) {
+    for (byte b : bytes) {
+      hash = fnv(hash, b & 0xff);
+    }
+    return hash;
+  }
+
+  private static long fnv(long hash, int octet) {
+    return (hash ^ octet) * FNV_PRIME;
+  }
+}

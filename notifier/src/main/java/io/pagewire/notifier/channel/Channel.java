@@ -1,0 +1,26 @@
+package io.pagewire.notifier.channel;
+
+import io.pagewire.schemas.NotificationRequest;
+
+/**
+ * One configured way of reaching people: a console log, a webhook, later Slack or email. Each
+ * channel type lives in its own package beside its config record and is registered once, in
+ * {@link ChannelRegistry}.
+ *
+ * <p>Implementations must be safe to call from one thread at a time; the notifier never calls
+ * one channel concurrently.
+ */
+public interface Channel {
+
+  /** The name this channel is configured under ({@code notifier.channels.NAME}). */
+  String name();
+
+  /**
+   * Sends one notification, once. Blocks, but never longer than the channel's own timeout; does
+   * not retry (the caller does, see {@code io.pagewire.notifier.delivery.Retrier}).
+   *
+   * @return how the attempt went: delivered, worth retrying, or never going to succeed. The
+   *     reason never contains a secret (URL, token, header value).
+   */
+  Delivery send(NotificationRequest request);
+}

@@ -1,0 +1,82 @@
+package io.pagewire.router.incident;
+
+import io.pagewire.schemas.Alert;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * How alerts are grouped into incidents and how incidents are named. Pure functions.
+ *
+ * <p>The <b>incident key</b> is made of the configured {@code groupBy} labels that the alert
+ * carries, in configuration order: {@code alertname=HighLatency,service=checkout}. Alerts with the
+ * same key join one open incident. An alert that carries none of the labels is keyed by its own
+ * fingerprint ({@code fingerprint=c75f68922c9ebc87}) so that unrelated unlabelled alerts are not
+ * lumped into one incident.
+ *
+ * <p>The <b>incident id</b> is {@code inc-} followed by the first 12 hex digits of
+ * SHA-256({@code incidentKey + "@" + openedAt epoch millis}): deterministic, so a replay of the
+ * alerts topic reproduces the same ids, and different for each incident of one key because each
+ * opens at a different time.
+ */
+public final class IncidentKeys {
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final List<String> groupBy;
+
+  public IncidentKeys(List<String> groupBy) {
+    this.groupBy = List.copyOf(groupBy);
+  }
+
+  /** The grouping key of an alert, e.g. {@code alertname=HighLatency,service=checkout}. */
+  public String incidentKey(Alert alert) {
+    StringJoiner key = new StringJoiner(",");
+    groupLabels(alert).forEach((label, value) -> key.add(label + "=" + value));
+    return key.length() > 0 ? key.toString() : "fingerprint=" + alert.getFingerprint();
+  }
+
+  /** {@code inc-} + 12 hex digits of SHA-256({@code incidentKey@openedAtMillis}). */
+  public static String incidentId(String incidentKey, long openedAtMillis) {
+    byte[] hash = sha256().digest((incidentKey + "@" + openedAtMillis).getBytes(StandardCharsets.UTF_8));
+    return "inc-" + HEX.formatHex(hash, 0, 6);
+  }
+
+  /**
+   * The title of an incident opened by {@code alert}: its {@code summary} annotation, else the
+   * values of its incident key joined by spaces ({@code HighLatency checkout}).
+   */
+  public String title(Alert alert) {
+    String summary = alert.getAnnotations().get("summary");
+    if (summary != null && !summary.isBlank()) {
+      return summary;
+    }
+    Map<String, String> labels = groupLabels(alert);
+    return labels.isEmpty() ? alert.getFingerprint() : String.join(" ", labels.values());
+  }
+
+  /** The groupBy labels the alert carries, in configuration order. */
+  private Map<String, String> groupLabels(Alert alert) {
+    Map<String, String> present = new LinkedHashMap<>();
+    for (String label : groupBy) {
+      String value = alert.getLabels().get(label);
+      if (value != null) {
+        present.put(label, value);
+      }
+    }
+    return present;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}
