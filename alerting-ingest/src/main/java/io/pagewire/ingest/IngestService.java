@@ -6,13 +6,13 @@ import io.micrometer.core.instrument.Timer;
 import io.pagewire.ingest.alertmanager.InvalidWebhookException;
 import io.pagewire.ingest.alertmanager.WebhookParser;
 import io.pagewire.platform.Service;
+import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
 import io.pagewire.platform.kafka.KafkaSettings;
-import io.pagewire.platform.config.Durations;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.Topics;
 import java.time.Clock;
@@ -78,15 +78,10 @@ public final class IngestService implements Service {
   private Thread metadataFetcher;
 
   public IngestService(PagewireConfig config, MeterRegistry metrics) {
-    this(config, metrics, () -> new KafkaProducer<>(producerProperties(config),
-        Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer()), Clock.systemUTC());
-  }
-
-  IngestService(PagewireConfig config, MeterRegistry metrics, Supplier<Producer<String, Alert>> producerFactory,
-      Clock clock) {
+    this.producerFactory = () -> new KafkaProducer<>(producerProperties(config),
+        Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer());
+    this.clock = Clock.systemUTC();
     this.ackTimeout = config.ingest().ackTimeout();
-    this.producerFactory = producerFactory;
-    this.clock = clock;
     this.metrics = metrics;
     this.acceptedAlerts = Counter.builder("pagewire.ingest.alerts")
         .description("Alerts received by webhook and acknowledged by Kafka")
@@ -204,7 +199,16 @@ public final class IngestService implements Service {
     try {
       List<Future<RecordMetadata>> acks = new ArrayList<>(alerts.size());
       for (Alert alert : alerts) {
-        acks.add(p.send(new ProducerRecord<>(Topics.ALERTS.name(), alert.getFingerprint(), alert)));
+        if (System.nanoTime() - deadline >= 0) {
+          throw new TimeoutException();
+        }
+        Future<RecordMetadata> ack = p.send(new ProducerRecord<>(Topics.ALERTS.name(), alert.getFingerprint(), alert));
+        if (ack.isDone()) {
+          // A send that failed at once (no metadata within max.block.ms) would fail the next one
+          // the same way after blocking again: give up now.
+          ack.get();
+        }
+        acks.add(ack);
       }
       for (Future<RecordMetadata> ack : acks) {
         ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The real Alertmanager 0.25 webhook bodies in src/test/resources/fixtures. */
+/** The real Alertmanager 0.25 webhook bodies in the repository's fixtures/ folder. */
 public final class Fixtures {
 
   public static final List<String> ALL = List.of(

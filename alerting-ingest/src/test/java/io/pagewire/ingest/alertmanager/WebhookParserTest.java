@@ -2,12 +2,14 @@ package io.pagewire.ingest.alertmanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +63,8 @@ class WebhookParserTest {
         Fixtures.bytes("alertmanager-0.25-3-one-resolved-one-firing.json"), RECEIVED, REQUEST_ID);
 
     assertThat(alerts).extracting(Alert::getFingerprint, Alert::getStatus, Alert::getEndsAt).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("c75f68922c9ebc87", AlertStatus.RESOLVED, Instant.parse("2026-11-22T20:14:32.175Z")),
-        org.assertj.core.groups.Tuple.tuple("158b4cbced280641", AlertStatus.FIRING, null));
+        tuple("c75f68922c9ebc87", AlertStatus.RESOLVED, Instant.parse("2026-11-22T20:14:32.175Z")),
+        tuple("158b4cbced280641", AlertStatus.FIRING, null));
     assertThat(alerts.get(1).getGeneratorUrl()).isEqualTo("http://pipeline.local/rule/42");
   }
 
@@ -84,7 +86,7 @@ class WebhookParserTest {
       assertThat(alert.getStatus().name().toLowerCase()).isEqualTo(expected.get("status").asText());
       assertThat(alert.getLabels()).hasSize(expected.get("labels").size());
       assertThat(alert.getStartsAt()).isEqualTo(
-          Instant.parse(expected.get("startsAt").asText()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+          Instant.parse(expected.get("startsAt").asText()).truncatedTo(ChronoUnit.MILLIS));
       assertThat(alert.getExternalUrl()).isEqualTo(sent.get("externalURL").asText());
     }
   }
