@@ -2,6 +2,7 @@ package io.pagewire.router;
 
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.serde.AvroSerde;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +11,12 @@ import java.util.Map;
 public final class TestAlerts {
 
   public static final Instant STARTS = Instant.parse("2026-11-22T20:14:18.295Z");
+
+  static {
+    // Avro 1.12 copies records (Alert.newBuilder(alert)) only for classes it trusts, and the
+    // trust is granted in AvroSerde's static initializer: load it before any copy.
+    AvroSerde.of(Alert.class);
+  }
 
   private TestAlerts() {}
 

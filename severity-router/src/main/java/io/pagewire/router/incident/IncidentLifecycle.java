@@ -66,35 +66,43 @@ public final class IncidentLifecycle {
    */
   public Step apply(String incidentKey, RouterIncident open, Alert alert, Instant at) {
     Verdict verdict = classifier.classify(alert.getLabels());
-    String fingerprint = alert.getFingerprint();
-    if (alert.getStatus() == AlertStatus.FIRING) {
-      if (open == null) {
-        return opened(incidentKey, alert, verdict, at);
-      }
-      Map<String, Instant> firing = new LinkedHashMap<>(open.getFiring());
-      boolean added = firing.put(fingerprint, alert.getStartsAt()) == null;
-      RouterIncident.Builder next = RouterIncident.newBuilder(open).setFiring(firing);
-      if (!added) {
-        return new Step(next.build(), List.of(), false);
-      }
-      IncidentEventType type = IncidentEventType.ALERT_ADDED;
-      if (verdict.priority().ordinal() < open.getPriority().ordinal()) {
-        type = IncidentEventType.PRIORITY_RAISED;
-        next.setPriority(verdict.priority()).setSeverity(verdict.severity());
-      }
-      return emit(next, List.of(type), alert, verdict, at);
+    if (alert.getStatus() == AlertStatus.RESOLVED) {
+      return resolved(open, alert, verdict, at);
     }
-    if (open == null || !open.getFiring().containsKey(fingerprint)) {
+    return open == null ? opened(incidentKey, alert, verdict, at) : fired(open, alert, verdict, at);
+  }
+
+  private Step fired(RouterIncident open, Alert alert, Verdict verdict, Instant at) {
+    Map<String, Instant> firing = new LinkedHashMap<>(open.getFiring());
+    Instant known = firing.get(alert.getFingerprint());
+    firing.put(alert.getFingerprint(),
+        known == null || alert.getStartsAt().isAfter(known) ? alert.getStartsAt() : known);
+    RouterIncident.Builder next = RouterIncident.newBuilder(open).setFiring(firing);
+    if (known != null) {
+      return new Step(next.build(), List.of(), false);
+    }
+    IncidentEventType type = IncidentEventType.ALERT_ADDED;
+    if (verdict.priority().ordinal() < open.getPriority().ordinal()) {
+      type = IncidentEventType.PRIORITY_RAISED;
+      next.setPriority(verdict.priority()).setSeverity(verdict.severity());
+    }
+    return emit(next, List.of(type), alert, verdict, at);
+  }
+
+  private Step resolved(RouterIncident open, Alert alert, Verdict verdict, Instant at) {
+    Instant firingSince = open == null ? null : open.getFiring().get(alert.getFingerprint());
+    if (firingSince == null || alert.getStartsAt().isBefore(firingSince)) {
       return new Step(open, List.of(), true);
     }
     Map<String, Instant> firing = new LinkedHashMap<>(open.getFiring());
-    firing.remove(fingerprint);
+    firing.remove(alert.getFingerprint());
     RouterIncident.Builder next = RouterIncident.newBuilder(open).setFiring(firing);
     if (!firing.isEmpty()) {
       return emit(next, List.of(IncidentEventType.ALERT_RESOLVED), alert, verdict, at);
     }
-    Step resolved = emit(next, List.of(IncidentEventType.ALERT_RESOLVED, IncidentEventType.RESOLVED), alert, verdict, at);
-    return new Step(null, resolved.events(), false);
+    List<IncidentEvent> events =
+        emit(next, List.of(IncidentEventType.ALERT_RESOLVED, IncidentEventType.RESOLVED), alert, verdict, at).events();
+    return new Step(null, events, false);
   }
 
   private Step opened(String incidentKey, Alert alert, Verdict verdict, Instant at) {
