@@ -9,8 +9,10 @@ import io.pagewire.notifier.channel.webhook.WebhookConfig;
 import io.pagewire.platform.config.ConfigException;
 import io.pagewire.platform.config.ConfigLoader;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -68,9 +70,9 @@ public final class ChannelRegistry {
    *     settings do not bind; the message never repeats a setting's value
    */
   public static Map<String, Channel> create(Map<String, Map<String, Object>> settings, Clock clock) {
-    Map<String, Channel> channels = new LinkedHashMap<>();
-    new TreeMap<>(settings).forEach((name, channelSettings) -> channels.put(name, create(name, channelSettings, clock)));
-    return Map.copyOf(channels);
+    SortedMap<String, Channel> channels = new TreeMap<>();
+    settings.forEach((name, channelSettings) -> channels.put(name, create(name, channelSettings, clock)));
+    return Collections.unmodifiableSortedMap(channels);
   }
 
   private static Channel create(String name, Map<String, Object> settings, Clock clock) {

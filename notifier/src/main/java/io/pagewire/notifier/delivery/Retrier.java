@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * attempt would start more than {@code retry.giveUpAfter} after the first. A permanent failure
  * ends at once.
  *
- * <p>Each failed attempt is logged at WARN with notificationId, channel, attempt and reason,
- * but a run of identical failures is logged only on its first attempt and every
- * {@value #LOG_EVERY}th after (DEBUG in between), so an hour-long outage does not flood the log.
+ * <p>Each failed attempt that will be retried is logged at WARN with notificationId, channel,
+ * attempt and reason, but a run of identical failures is logged only on its first attempt and
+ * every {@value #LOG_EVERY}th after (DEBUG in between), so an hour-long outage does not flood
+ * the log. The final failure is the caller's to log, with the result. A channel that throws
+ * fails permanently.
  *
  * <p>Counts every attempt in {@code pagewire.notifier.attempts}, tagged channel.
  */
@@ -75,10 +77,8 @@ public final class Retrier {
     String previousReason = null;
     for (int attempt = 1; ; attempt++) {
       attempts.increment();
-      Delivery delivery = channel.send(request);
+      Delivery delivery = send(channel, request);
       if (delivery instanceof Delivery.Permanent permanent) {
-        log.warn("delivery failed permanently: notificationId={} incidentId={} channel={} attempt={} reason={}",
-            request.getNotificationId(), request.getIncidentId(), channel.name(), attempt, permanent.reason());
         return Result.failed(attempt, permanent.reason());
       }
       if (!(delivery instanceof Delivery.Retryable retryable)) {
@@ -90,8 +90,6 @@ public final class Retrier {
       if (clock.instant().plus(wait).isAfter(deadline)) {
         String reason = "gave up after " + attempt + (attempt == 1 ? " attempt" : " attempts")
             + " within " + Durations.format(policy.giveUpAfter()) + ", last: " + retryable.reason();
-        log.warn("delivery given up: notificationId={} incidentId={} channel={} attempt={} reason={}",
-            request.getNotificationId(), request.getIncidentId(), channel.name(), attempt, reason);
         return Result.failed(attempt, reason);
       }
       boolean repeated = retryable.reason().equals(previousReason);
@@ -104,6 +102,19 @@ public final class Retrier {
       }
       previousReason = retryable.reason();
       waiter.await(wait);
+    }
+  }
+
+  /** A channel that throws has a bug, which retrying will not fix; the message may hold a secret, so only the type is kept. */
+  private static Delivery send(Channel channel, NotificationRequest request) {
+    try {
+      return channel.send(request);
+    } catch (RuntimeException e) {
+      String reason = "channel error: " + e.getClass().getName();
+      log.error("channel threw instead of classifying the failure: notificationId={} channel={} reason={}",
+          request.getNotificationId(), channel.name(), reason);
+      log.debug("channel {} threw", channel.name(), e);
+      return Delivery.permanent(reason);
     }
   }
 }
