@@ -12,6 +12,8 @@ import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.Priority;
 import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.TimelineEventType;
+import io.pagewire.schemas.serde.AvroSerde;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +38,16 @@ import java.util.Set;
  * a replay produces the same records and the notifier can deduplicate them.
  */
 public final class IncidentLifecycle {
+
+  static {
+    // Builders deep-copy enums through Avro's class validator, which trusts the generated
+    // classes only once AvroSerde is initialised; this class must work before any serde exists.
+    try {
+      MethodHandles.lookup().ensureInitialized(AvroSerde.class);
+    } catch (IllegalAccessException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** The actor recorded when the monitoring system, not a person, resolved the incident. */
   public static final String SYSTEM_ACTOR = "system";

@@ -1,0 +1,210 @@
+package io.pagewire.escalation;
+
+import static io.pagewire.escalation.IncidentFixtures.opened;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pagewire.kafka.embedded.EmbeddedKafka;
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.http.HttpApi;
+import io.pagewire.platform.http.Json;
+import io.pagewire.platform.kafka.KafkaSettings;
+import io.pagewire.platform.kafka.TopicAdmin;
+import io.pagewire.schemas.IncidentEvent;
+import io.pagewire.schemas.NotificationRequest;
+import io.pagewire.schemas.Priority;
+import io.pagewire.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The escalation service on a real broker, with a 4-second acknowledgement SLA. */
+class EscalationServiceIT {
+
+  private static final Duration ACK_WITHIN = Duration.ofSeconds(4);
+  private static EmbeddedKafka kafka;
+
+  @TempDir
+  Path tmp;
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private KafkaConsumer<String, NotificationRequest> consumer;
+  private final List<NotificationRequest> received = new ArrayList<>();
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafka.startTemporary();
+    TopicAdmin.ensureTopics(config(Path.of("unused")));
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    kafka.close();
+  }
+
+  private static PagewireConfig config(Path stateDir) {
+    PagewireConfig.Sla shortSla = new PagewireConfig.Sla(ACK_WITHIN, Duration.ofHours(1), Duration.ofHours(4), true);
+    return new PagewireConfig(
+        new PagewireConfig.Kafka(kafka.bootstrapServers(), null, stateDir, null),
+        null,
+        new PagewireConfig.Http("127.0.0.1", 0, 0, null, null),
+        null, null,
+        Map.of(Priority.P0, shortSla, Priority.P1, shortSla),
+        new PagewireConfig.Escalation(null, 0, 1, Duration.ofMillis(100)),
+        null);
+  }
+
+  @BeforeEach
+  void subscribe() {
+    consumer = new KafkaConsumer<>(KafkaSettings.consumer(config(tmp), "it-pages", "it-pages-" + System.nanoTime()),
+        Topics.NOTIFICATION_REQUESTS.keySerde().deserializer(), Topics.NOTIFICATION_REQUESTS.valueSerde().deserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFICATION_REQUESTS.name()).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+    consumer.close();
+  }
+
+  private EscalationService startService(Path stateDir) {
+    EscalationService service = new EscalationService(config(stateDir), new SimpleMeterRegistry());
+    open.add(service);
+    service.start();
+    await().atMost(Duration.ofSeconds(60)).until(service::ready);
+    return service;
+  }
+
+  private void publish(IncidentEvent event) {
+    try (KafkaProducer<String, IncidentEvent> producer = new KafkaProducer<>(
+        KafkaSettings.producer(config(tmp), "it-events"),
+        Topics.INCIDENT_EVENTS.keySerde().serializer(), Topics.INCIDENT_EVENTS.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(Topics.INCIDENT_EVENTS.name(), null, event.getAt().toEpochMilli(),
+          event.getIncidentId(), event)).get();
+    } catch (Exception e) {
+      throw new AssertionError("cannot publish " + event.getEventId(), e);
+    }
+  }
+
+  /** Notification ids of {@code incidentId} seen so far (read_committed), with how often each came. */
+  private Map<String, Long> pages(String incidentId) {
+    for (ConsumerRecord<String, NotificationRequest> r : consumer.poll(Duration.ofMillis(100))) {
+      received.add(r.value());
+    }
+    return received.stream().filter(n -> n.getIncidentId().equals(incidentId))
+        .collect(Collectors.groupingBy(NotificationRequest::getNotificationId, Collectors.counting()));
+  }
+
+  private NotificationRequest page(String notificationId) {
+    return received.stream().filter(n -> n.getNotificationId().equals(notificationId)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void shouldSendLevelTwoPageExactlyOnceAfterRestartOnANewStateDirectory() {
+    EscalationService first = startService(tmp.resolve("state-1"));
+    Instant openedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    publish(opened("inc-restart", Priority.P0, openedAt));
+    await().atMost(Duration.ofSeconds(20)).until(() -> pages("inc-restart").containsKey("inc-restart/page/1"));
+
+    first.close();
+    Instant restartedAt = Instant.now();
+    assertThat(restartedAt).as("the first instance stopped before the deadline").isBefore(openedAt.plus(ACK_WITHIN));
+    startService(tmp.resolve("state-2"));
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> pages("inc-restart").containsKey("inc-restart/page/2"));
+    NotificationRequest levelTwo = page("inc-restart/page/2");
+    assertThat(levelTwo.getLevel()).isEqualTo(2);
+    // Fired by the second instance, from the deadline it restored from the changelog.
+    assertThat(levelTwo.getCreatedAt()).isAfterOrEqualTo(restartedAt.truncatedTo(ChronoUnit.MILLIS));
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(pages("inc-restart")).containsExactlyInAnyOrderEntriesOf(
+            Map.of("inc-restart/page/1", 1L, "inc-restart/page/2", 1L)));
+  }
+
+  @Test
+  void shouldStopPagingWhenAcknowledgedOverHttp() throws Exception {
+    EscalationService service = new EscalationService(config(tmp.resolve("state")), new SimpleMeterRegistry());
+    HttpApi http = new HttpApi(config(tmp).http());
+    service.routes(http);
+    http.start();
+    open.add(http);
+    open.add(service);
+    String base = "http://127.0.0.1:" + http.port() + "/api/v1/incidents";
+    HttpClient client = HttpClient.newHttpClient();
+    Function<HttpRequest.Builder, HttpResponse<String>> call = builder -> {
+      try {
+        return client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    // Not started yet: the store is not queryable, so clients are told to retry.
+    assertThat(call.apply(HttpRequest.newBuilder(URI.create(base))).statusCode()).isEqualTo(503);
+    service.start();
+    await().atMost(Duration.ofSeconds(60)).until(service::ready);
+
+    assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/inc-nope/acknowledge"))
+        .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(404);
+
+    Instant openedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    publish(opened("inc-http", Priority.P1, openedAt));
+    await().atMost(Duration.ofSeconds(20)).until(() -> pages("inc-http").containsKey("inc-http/page/1"));
+
+    HttpResponse<String> ack = call.apply(HttpRequest.newBuilder(URI.create(base + "/inc-http/acknowledge"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"actor\": \"alice\", \"note\": \"on it\"}")));
+    assertThat(ack.statusCode()).isEqualTo(202);
+    JsonNode accepted = Json.MAPPER.readTree(ack.body());
+    assertThat(accepted.path("incidentId").asText()).isEqualTo("inc-http");
+    assertThat(accepted.path("type").asText()).isEqualTo("acknowledge");
+    assertThat(accepted.path("commandId").asText()).isNotBlank();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode incident = Json.MAPPER.readTree(call.apply(HttpRequest.newBuilder(URI.create(base + "/inc-http"))).body());
+      assertThat(incident.path("status").asText()).isEqualTo("acknowledged");
+      assertThat(incident.path("acknowledgedBy").asText()).isEqualTo("alice");
+      assertThat(incident.path("priority").asText()).isEqualTo("P1");
+      assertThat(incident.path("severity").asText()).isEqualTo("SEV-2");
+      assertThat(incident.path("nextEscalationAt").isNull()).isTrue();
+    });
+    JsonNode acknowledged = Json.MAPPER.readTree(
+        call.apply(HttpRequest.newBuilder(URI.create(base + "?status=acknowledged"))).body());
+    assertThat(acknowledged.path("incidents").findValuesAsText("id")).contains("inc-http");
+    JsonNode triggered = Json.MAPPER.readTree(
+        call.apply(HttpRequest.newBuilder(URI.create(base + "?status=triggered"))).body());
+    assertThat(triggered.path("incidents").findValuesAsText("id")).doesNotContain("inc-http");
+
+    // Past the deadline the acknowledgement cancelled: still only the first page.
+    Duration untilPastDeadline = Duration.between(Instant.now(), openedAt.plus(ACK_WITHIN).plusSeconds(1));
+    await().during(untilPastDeadline.isNegative() ? Duration.ofMillis(500) : untilPastDeadline)
+        .atMost(untilPastDeadline.plusSeconds(5))
+        .untilAsserted(() -> assertThat(pages("inc-http")).containsOnlyKeys("inc-http/page/1"));
+  }
+}

@@ -1,0 +1,253 @@
+package io.pagewire.escalation.state;
+
+import static io.pagewire.escalation.IncidentFixtures.command;
+import static io.pagewire.escalation.IncidentFixtures.event;
+import static io.pagewire.escalation.IncidentFixtures.opened;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.schemas.CommandType;
+import io.pagewire.schemas.IncidentEventType;
+import io.pagewire.schemas.IncidentState;
+import io.pagewire.schemas.IncidentStatus;
+import io.pagewire.schemas.NotificationKind;
+import io.pagewire.schemas.NotificationRequest;
+import io.pagewire.schemas.Priority;
+import io.pagewire.schemas.TimelineEvent;
+import io.pagewire.schemas.TimelineEventType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class IncidentLifecycleTest {
+
+  private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+  private static final String ID = "inc-1";
+  private static final List<PagewireConfig.Level> LEVELS = List.of(
+      new PagewireConfig.Level("primary", List.of("slack", "email")),
+      new PagewireConfig.Level("secondary", List.of("slack", "sms")),
+      new PagewireConfig.Level("manager", List.of("phone")));
+
+  private static PagewireConfig config(int repeat, Map<Priority, PagewireConfig.Sla> sla) {
+    return new PagewireConfig(null, null,
+        new PagewireConfig.Http("127.0.0.1", 8080, 0, null, "https://pagewire.example/"),
+        null, null, sla, new PagewireConfig.Escalation(LEVELS, 0, repeat, null), null);
+  }
+
+  private final IncidentLifecycle lifecycle = new IncidentLifecycle(config(1, null));
+
+  private IncidentState open(Priority priority) {
+    return lifecycle.onEvent(null, opened(ID, priority, T0)).state();
+  }
+
+  @Test
+  void shouldPageLevelOneAndSetDeadlineWhenP0Opens() {
+    Transition t = lifecycle.onEvent(null, opened(ID, Priority.P0, T0));
+
+    assertThat(t.state().getStatus()).isEqualTo(IncidentStatus.TRIGGERED);
+    assertThat(t.state().getLevel()).isEqualTo(1);
+    assertThat(t.state().getPagesSent()).isEqualTo(1);
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+    NotificationRequest page = t.notifications().get(0);
+    assertThat(t.notifications()).hasSize(1);
+    assertThat(page.getNotificationId()).isEqualTo("inc-1/page/1");
+    assertThat(page.getKind()).isEqualTo(NotificationKind.PAGE);
+    assertThat(page.getRecipient()).isEqualTo("primary");
+    assertThat(page.getChannels()).containsExactly("slack", "email");
+    assertThat(page.getCreatedAt()).isEqualTo(T0);
+    assertThat(t.timeline()).extracting(TimelineEvent::getType)
+        .containsExactly(TimelineEventType.OPENED, TimelineEventType.PAGED);
+    assertThat(t.timeline()).extracting(TimelineEvent::getEventId).containsExactly("inc-1/1", "inc-1/paged/1");
+  }
+
+  @Test
+  void shouldTakeLinksSummaryAndRunbookFromTheOpeningAlert() {
+    NotificationRequest page = lifecycle.onEvent(null, opened(ID, Priority.P1, T0)).notifications().get(0);
+
+    assertThat(page.getSummary()).isEqualTo("CheckoutDown is failing");
+    assertThat(page.getLinks()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "incident", "https://pagewire.example/api/v1/incidents/inc-1",
+        "acknowledge", "https://pagewire.example/api/v1/incidents/inc-1/acknowledge",
+        "resolve", "https://pagewire.example/api/v1/incidents/inc-1/resolve",
+        "runbook", "https://runbooks.example/CheckoutDown"));
+    assertThat(page.getLabels()).containsEntry("service", "checkout");
+  }
+
+  @Test
+  void shouldOpenWithoutPagingWhenPriorityNeverPages() {
+    Transition t = lifecycle.onEvent(null, opened(ID, Priority.P4, T0));
+
+    assertThat(t.notifications()).isEmpty();
+    assertThat(t.state().getPagesSent()).isZero();
+    assertThat(t.state().getNextEscalationAt()).isNull();
+    assertThat(t.timeline()).extracting(TimelineEvent::getType).containsExactly(TimelineEventType.OPENED);
+  }
+
+  @Test
+  void shouldIgnoreDuplicateOpening() {
+    assertThat(lifecycle.onEvent(open(Priority.P0), opened(ID, Priority.P0, T0)).applied()).isFalse();
+  }
+
+  @ParameterizedTest(name = "step {0} pages level {1}")
+  @CsvSource({"1,1", "2,2", "3,3", "4,1", "5,2", "6,3", "7,1"})
+  void shouldWrapToLevelOneAfterTheLastLevel(int step, int level) {
+    assertThat(lifecycle.levelOfStep(step)).isEqualTo(level);
+  }
+
+  @Test
+  void shouldEscalateThroughEveryLevelOncePerLoopAndStopAfterTheLastLoop() {
+    IncidentState state = open(Priority.P0);
+    List<Integer> levels = new ArrayList<>(List.of(state.getLevel()));
+    Instant now = T0;
+    while (state.getNextEscalationAt() != null) {
+      now = state.getNextEscalationAt();
+      Transition t = lifecycle.onDeadline(state, now, now);
+      assertThat(t.applied()).isTrue();
+      assertThat(t.notifications()).singleElement()
+          .extracting(NotificationRequest::getNotificationId).isEqualTo("inc-1/page/" + t.state().getPagesSent());
+      state = t.state();
+      levels.add(state.getLevel());
+    }
+
+    assertThat(lifecycle.totalSteps()).isEqualTo(6);
+    assertThat(levels).containsExactly(1, 2, 3, 1, 2, 3);
+    assertThat(now).isEqualTo(T0.plus(Duration.ofMinutes(15 * 6 - 15)));
+  }
+
+  @Test
+  void shouldCountTheNextDeadlineFromTheSweepNotFromTheMissedDeadline() {
+    IncidentState state = open(Priority.P0);
+    Instant lateSweep = state.getNextEscalationAt().plus(Duration.ofHours(2));
+
+    Transition t = lifecycle.onDeadline(state, state.getNextEscalationAt(), lateSweep);
+
+    assertThat(t.state().getLevel()).isEqualTo(2);
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(lateSweep.plus(Duration.ofMinutes(15)));
+    assertThat(t.timeline()).extracting(TimelineEvent::getType)
+        .containsExactly(TimelineEventType.ESCALATED, TimelineEventType.PAGED);
+  }
+
+  @Test
+  void shouldTreatDeadlineAsStaleOnceAcknowledgedOrMoved() {
+    IncidentState state = open(Priority.P0);
+    Instant deadline = state.getNextEscalationAt();
+    IncidentState acked = lifecycle.onCommand(state, command(ID, CommandType.ACKNOWLEDGE, "alice", T0)).state();
+
+    assertThat(lifecycle.onDeadline(acked, deadline, deadline).applied()).isFalse();
+    assertThat(lifecycle.onDeadline(state, deadline.minusMillis(1), deadline).applied()).isFalse();
+    assertThat(lifecycle.onDeadline(null, deadline, deadline).applied()).isFalse();
+  }
+
+  @Test
+  void shouldStopEscalatingWhenAcknowledged() {
+    Instant at = T0.plus(Duration.ofMinutes(3));
+    Transition t = lifecycle.onCommand(open(Priority.P0), command(ID, CommandType.ACKNOWLEDGE, "alice", at));
+
+    assertThat(t.state().getStatus()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+    assertThat(t.state().getAcknowledgedAt()).isEqualTo(at);
+    assertThat(t.state().getAcknowledgedBy()).isEqualTo("alice");
+    assertThat(t.state().getNextEscalationAt()).isNull();
+    assertThat(t.notifications()).isEmpty();
+    assertThat(t.timeline()).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo(TimelineEventType.ACKNOWLEDGED);
+      assertThat(e.getActor()).isEqualTo("alice");
+      assertThat(e.getEventId()).isEqualTo("inc-1/acknowledged");
+    });
+  }
+
+  @Test
+  void shouldIgnoreCommandsForUnknownResolvedOrAlreadyAcknowledgedIncidents() {
+    IncidentState acked = lifecycle.onCommand(open(Priority.P0), command(ID, CommandType.ACKNOWLEDGE, "a", T0)).state();
+    IncidentState resolved = lifecycle.onCommand(acked, command(ID, CommandType.RESOLVE, "a", T0)).state();
+
+    assertThat(lifecycle.onCommand(null, command(ID, CommandType.ACKNOWLEDGE, "a", T0)).ignored())
+        .isEqualTo("unknown incident");
+    assertThat(lifecycle.onCommand(resolved, command(ID, CommandType.RESOLVE, "a", T0)).ignored())
+        .isEqualTo("incident already resolved");
+    assertThat(lifecycle.onCommand(acked, command(ID, CommandType.ACKNOWLEDGE, "a", T0)).ignored())
+        .isEqualTo("incident already acknowledged");
+    assertThat(lifecycle.onEvent(resolved, event(ID, 2, IncidentEventType.ALERT_ADDED, Priority.P0, T0)).applied())
+        .isFalse();
+  }
+
+  @Test
+  void shouldSendResolvedToTheDistinctChannelsOfEveryLevelPaged() {
+    IncidentState state = open(Priority.P0);
+    state = lifecycle.onDeadline(state, state.getNextEscalationAt(), state.getNextEscalationAt()).state();
+    Instant at = T0.plus(Duration.ofMinutes(20));
+
+    Transition t = lifecycle.onEvent(state, event(ID, 2, IncidentEventType.RESOLVED, Priority.P0, at));
+
+    assertThat(t.state().getStatus()).isEqualTo(IncidentStatus.RESOLVED);
+    assertThat(t.state().getResolvedAt()).isEqualTo(at);
+    assertThat(t.state().getResolvedBy()).isEqualTo(IncidentLifecycle.SYSTEM_ACTOR);
+    assertThat(t.state().getNextEscalationAt()).isNull();
+    assertThat(t.notifications()).singleElement().satisfies(n -> {
+      assertThat(n.getKind()).isEqualTo(NotificationKind.RESOLVED);
+      assertThat(n.getNotificationId()).isEqualTo("inc-1/resolved");
+      assertThat(n.getChannels()).containsExactly("slack", "email", "sms");
+      assertThat(n.getRecipient()).isEqualTo("primary, secondary");
+    });
+    assertThat(t.timeline()).singleElement().extracting(TimelineEvent::getActor).isNull();
+  }
+
+  @Test
+  void shouldTellNobodyWhenAnIncidentThatNeverPagedResolves() {
+    Transition t = lifecycle.onCommand(open(Priority.P4), command(ID, CommandType.RESOLVE, "bob", T0));
+
+    assertThat(t.state().getResolvedBy()).isEqualTo("bob");
+    assertThat(t.notifications()).isEmpty();
+  }
+
+  @Test
+  void shouldPullTheDeadlineEarlierWhenPriorityIsRaised() {
+    IncidentState p2 = open(Priority.P2);
+    assertThat(p2.getNextEscalationAt()).isEqualTo(T0.plus(Duration.ofHours(4)));
+
+    Transition t = lifecycle.onEvent(p2,
+        event(ID, 2, IncidentEventType.PRIORITY_RAISED, Priority.P0, T0.plus(Duration.ofMinutes(5))));
+
+    assertThat(t.state().getPriority()).isEqualTo(Priority.P0);
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+    assertThat(t.timeline()).extracting(TimelineEvent::getType).containsExactly(TimelineEventType.PRIORITY_RAISED);
+  }
+
+  @Test
+  void shouldNeverPushTheDeadlineLaterWhenPriorityIsRaised() {
+    Duration d = Duration.ofDays(7);
+    IncidentLifecycle odd = new IncidentLifecycle(config(1, Map.of(
+        Priority.P1, new PagewireConfig.Sla(Duration.ofHours(2), Duration.ofHours(2), d, true),
+        Priority.P2, new PagewireConfig.Sla(Duration.ofMinutes(30), Duration.ofMinutes(30), d, true))));
+    IncidentState p2 = odd.onEvent(null, opened(ID, Priority.P2, T0)).state();
+
+    Transition t = odd.onEvent(p2, event(ID, 2, IncidentEventType.PRIORITY_RAISED, Priority.P1, T0));
+
+    assertThat(t.state().getPriority()).isEqualTo(Priority.P1);
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
+  }
+
+  @Test
+  void shouldPageWhenAnIncidentThatNeverPagedIsRaisedToAPagingPriority() {
+    Instant at = T0.plus(Duration.ofMinutes(1));
+    Transition t = lifecycle.onEvent(open(Priority.P4), event(ID, 2, IncidentEventType.PRIORITY_RAISED, Priority.P1, at));
+
+    assertThat(t.notifications()).singleElement().extracting(NotificationRequest::getNotificationId)
+        .isEqualTo("inc-1/page/1");
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(at.plus(Duration.ofHours(1)));
+  }
+
+  @Test
+  void shouldNotLowerPriorityOrMoveDeadlineOnAlertChanges() {
+    IncidentState p0 = open(Priority.P0);
+    Transition t = lifecycle.onEvent(p0, event(ID, 2, IncidentEventType.ALERT_ADDED, Priority.P2, T0));
+
+    assertThat(t.state().getPriority()).isEqualTo(Priority.P0);
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(p0.getNextEscalationAt());
+    assertThat(t.timeline()).singleElement().extracting(TimelineEvent::getType).isEqualTo(TimelineEventType.ALERT_ADDED);
+  }
+}
