@@ -10,7 +10,6 @@ import io.pagewire.platform.kafka.StreamsService;
 import io.pagewire.schemas.IncidentState;
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -46,14 +45,9 @@ public final class EscalationService extends StreamsService {
         EscalationTopology.INCIDENTS_STORE, QueryableStoreTypes.keyValueStore()));
   }
 
-  /**
-   * Commits and leaves the consumer group, so another instance takes over this instance's
-   * incidents (and their timers) at once instead of after the session timeout.
-   */
   @Override
   public void close() {
-    streams().close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+    super.close();
     api.close();
   }
 }

@@ -81,7 +81,7 @@ public final class Main {
   static void runEmbedded(PagewireConfig config, Path dataDir) {
     int port = loopbackPort(config.kafka().bootstrapServers());
     EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka").toAbsolutePath(), port);
-    PagewireConfig embedded = withKafka(config, kafka.bootstrapServers(), dataDir.resolve("streams").toAbsolutePath());
+    PagewireConfig embedded = config.withKafka(kafka.bootstrapServers(), dataDir.resolve("streams").toAbsolutePath());
     Pipeline pipeline;
     try {
       pipeline = Pipeline.start(embedded, ServiceCatalog.names());
@@ -106,12 +106,6 @@ public final class Main {
     }
     log.info("{} running against {}; HTTP on {}:{}", names, config.kafka().bootstrapServers(), config.http().host(), pipeline.httpPort());
     awaitShutdown(pipeline::close);
-  }
-
-  static PagewireConfig withKafka(PagewireConfig config, String bootstrapServers, Path stateDir) {
-    return new PagewireConfig(config.kafka().withBootstrapServers(bootstrapServers).withStateDir(stateDir),
-        config.topics(), config.http(), config.ingest(), config.classification(), config.sla(),
-        config.escalation(), config.notifier());
   }
 
   private static int loopbackPort(String bootstrapServers) {

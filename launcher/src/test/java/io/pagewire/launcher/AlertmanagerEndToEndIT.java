@@ -81,7 +81,9 @@ class AlertmanagerEndToEndIT {
             HttpRequest.newBuilder(URI.create(amUrl + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
             .statusCode() == 200);
 
-        amtool(amtool, amUrl, "--annotation=summary=disk almost full");
+        // As Prometheus does: the resolution keeps the alert's startsAt and ends after it.
+        Instant startsAt = Instant.now().minusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
+        amtool(amtool, amUrl, "--annotation=summary=disk almost full", "--start=" + startsAt);
         JsonNode incident = await("incident opened").atMost(PATIENCE)
             .until(() -> PipelineIT.incident(pipeline, "disk almost full"), i -> i != null);
         assertThat(incident.path("priority").asText()).isEqualTo("P0");
@@ -90,8 +92,8 @@ class AlertmanagerEndToEndIT {
         await("page through the webhook channel").atMost(PATIENCE).until(() -> receiver.bodies("PAGE").stream()
             .anyMatch(p -> p.path("incidentId").asText().equals(id)));
 
-        amtool(amtool, amUrl, "--annotation=summary=disk almost full",
-            "--end=" + Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS));
+        amtool(amtool, amUrl, "--annotation=summary=disk almost full", "--start=" + startsAt,
+            "--end=" + Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS));
         await("incident resolved").atMost(PATIENCE).until(() -> {
           JsonNode now = PipelineIT.incident(pipeline, "disk almost full");
           return now != null && now.path("status").asText().equals("resolved");

@@ -30,7 +30,7 @@ final class TestPipeline implements AutoCloseable {
 
   TestPipeline(EmbeddedKafka kafka, Path stateDir, String yaml) throws IOException {
     PagewireConfig parsed = ConfigLoader.parse("test.yaml", yaml.replace("${HTTP_PORT}", Integer.toString(freePort())));
-    this.config = Main.withKafka(parsed, kafka.bootstrapServers(), stateDir);
+    this.config = parsed.withKafka(kafka.bootstrapServers(), stateDir);
     this.pipeline = Pipeline.start(config, ServiceCatalog.names());
     Awaitility.await("pipeline ready").atMost(Duration.ofSeconds(60)).until(pipeline::ready);
   }

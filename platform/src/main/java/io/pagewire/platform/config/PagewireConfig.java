@@ -44,6 +44,12 @@ public record PagewireConfig(
     return new PagewireConfig(null, null, null, null, null, null, null, null);
   }
 
+  /** This configuration against another Kafka cluster, with Streams state in {@code stateDir}. */
+  public PagewireConfig withKafka(String bootstrapServers, Path stateDir) {
+    return new PagewireConfig(kafka.withBootstrapServers(bootstrapServers).withStateDir(stateDir),
+        topics, http, ingest, classification, sla, escalation, notifier);
+  }
+
   public Sla sla(Priority priority) {
     return sla.get(priority);
   }

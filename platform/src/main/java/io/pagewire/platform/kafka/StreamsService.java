@@ -3,6 +3,7 @@ package io.pagewire.platform.kafka;
 import io.pagewire.platform.Service;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -49,8 +50,13 @@ public class StreamsService implements Service {
     return streams.state() == KafkaStreams.State.RUNNING;
   }
 
+  /**
+   * Commits and leaves the consumer group, so another instance takes over this instance's
+   * partitions (and their timers) at once instead of after the session timeout.
+   */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
   }
 }

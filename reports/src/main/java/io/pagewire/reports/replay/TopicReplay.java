@@ -1,0 +1,192 @@
+package io.pagewire.reports.replay;
+
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.kafka.KafkaSettings;
+import io.pagewire.schemas.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads topics from a point in time up to where they ended when the replay started, without
+ * disturbing anyone: partitions are assigned (no consumer group, so no rebalance of the live
+ * services and nothing committed), the start is found with {@code offsetsForTimes}, only
+ * committed records are read ({@code read_committed}), and records written after the start are
+ * not read, so a report describes one consistent cut of the log.
+ *
+ * <p>A record whose value cannot be decoded is skipped, counted in {@link Result#skipped()} and
+ * logged with topic, partition and offset; it is not dead-lettered, since the replay must write
+ * nothing (the service that consumed it has dead-lettered it already).
+ */
+public final class TopicReplay {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicReplay.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  /** A replay that reads nothing for this long while records remain is stuck: give up loudly. */
+  private static final Duration STALL = Duration.ofSeconds(60);
+
+  /** Receives each decoded value, in offset order within a partition. */
+  @FunctionalInterface
+  public interface Handler {
+    void accept(String topic, Object value);
+  }
+
+  /**
+   * @param read records handed to the handler
+   * @param skipped records whose value could not be decoded
+   */
+  public record Result(long read, long skipped) {}
+
+  private final Properties properties;
+
+  public TopicReplay(PagewireConfig config) {
+    properties = KafkaSettings.common(config, "pagewire-report");
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // Asking about a topic must not create it on a broker that auto-creates topics.
+    properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+    properties.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+    properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+    properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+  }
+
+  /**
+   * Replays {@code topics} from {@code from} (null: from the beginning) to their current end.
+   *
+   * @param key when not null, only the partition this key is produced to (Kafka's default
+   *     partitioner) is read, and only records with this key are handed on
+   */
+  public Result replay(List<Topic<String, ?>> topics, Instant from, String key, Progress progress, Handler handler) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+             new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      Map<String, Deserializer<?>> decoders = new HashMap<>();
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (Topic<String, ?> topic : topics) {
+        decoders.put(topic.name(), topic.valueSerde().deserializer());
+        List<PartitionInfo> infos = consumer.partitionsFor(topic.name());
+        if (infos == null || infos.isEmpty()) {
+          log.warn("topic {} does not exist; replaying it as empty", topic.name());
+          continue;
+        }
+        if (key != null) {
+          int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % infos.size();
+          partitions.add(new TopicPartition(topic.name(), partition));
+        } else {
+          infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+        }
+      }
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> start = startOffsets(consumer, partitions, from, end);
+      Set<TopicPartition> remaining = new HashSet<>();
+      long total = 0;
+      for (TopicPartition tp : partitions) {
+        consumer.seek(tp, start.get(tp));
+        if (start.get(tp) < end.get(tp)) {
+          remaining.add(tp);
+          total += end.get(tp) - start.get(tp);
+        }
+      }
+      consumer.pause(partitions.stream().filter(tp -> !remaining.contains(tp)).toList());
+      progress.start(total);
+      long read = 0;
+      long skipped = 0;
+      long lastAdvance = System.nanoTime();
+      while (!remaining.isEmpty()) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        long before = read + skipped;
+        for (TopicPartition tp : records.partitions()) {
+          long stop = end.get(tp);
+          for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+            if (record.offset() >= stop) {
+              break;
+            }
+            if (key != null && (record.key() == null || !key.equals(new String(record.key(), StandardCharsets.UTF_8)))) {
+              continue;
+            }
+            Object value = decode(decoders.get(tp.topic()), record);
+            if (value == null) {
+              skipped++;
+            } else {
+              read++;
+              handler.accept(tp.topic(), value);
+            }
+          }
+        }
+        List<TopicPartition> finished = new ArrayList<>();
+        for (TopicPartition tp : remaining) {
+          if (consumer.position(tp) >= end.get(tp)) {
+            finished.add(tp);
+          }
+        }
+        finished.forEach(remaining::remove);
+        consumer.pause(finished);
+        progress.advance(records.count());
+        if (!records.isEmpty() || !finished.isEmpty() || read + skipped > before) {
+          lastAdvance = System.nanoTime();
+        } else if (System.nanoTime() - lastAdvance > STALL.toNanos()) {
+          throw new IllegalStateException("replay made no progress for " + STALL.toSeconds() + "s; still to read: "
+              + remaining);
+        }
+      }
+      progress.finish();
+      return new Result(read, skipped);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new IllegalStateException("cannot reach Kafka at " + properties.get("bootstrap.servers") + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> consumer,
+      Collection<TopicPartition> partitions, Instant from, Map<TopicPartition, Long> end) {
+    if (from == null) {
+      return consumer.beginningOffsets(partitions);
+    }
+    Map<TopicPartition, Long> times = new HashMap<>();
+    partitions.forEach(tp -> times.put(tp, from.toEpochMilli()));
+    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times);
+    Map<TopicPartition, Long> start = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      OffsetAndTimestamp offset = found.get(tp);
+      // No record at or after the time: nothing to read there.
+      start.put(tp, offset != null ? Math.min(offset.offset(), end.get(tp)) : end.get(tp));
+    }
+    return start;
+  }
+
+  private static Object decode(Deserializer<?> decoder, ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      log.warn("skipping record without value: topic={} partition={} offset={}",
+          record.topic(), record.partition(), record.offset());
+      return null;
+    }
+    try {
+      return decoder.deserialize(record.topic(), record.value());
+    } catch (RuntimeException e) {
+      log.warn("skipping undecodable record: topic={} partition={} offset={} reason={}",
+          record.topic(), record.partition(), record.offset(), e.getMessage());
+      return null;
+    }
+  }
+}
