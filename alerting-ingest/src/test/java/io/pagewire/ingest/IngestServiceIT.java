@@ -104,12 +104,10 @@ class IngestServiceIT {
   }
 
   static PagewireConfig config(String bootstrap, Duration ackTimeout, PagewireConfig.Auth auth) throws IOException {
-    return new PagewireConfig(
-        new PagewireConfig.Kafka(bootstrap, null, Files.createTempDirectory("ingest-it-state"), null),
-        null,
-        new PagewireConfig.Http("127.0.0.1", 0, MAX_BODY_BYTES, auth, null),
-        new PagewireConfig.Ingest(ackTimeout),
-        null, null, null, null);
+    return PagewireConfig.defaults()
+        .withKafka(bootstrap, Files.createTempDirectory("ingest-it-state"))
+        .withHttp(new PagewireConfig.Http("127.0.0.1", 0, MAX_BODY_BYTES, auth, null))
+        .withIngest(new PagewireConfig.Ingest(ackTimeout));
   }
 
   static HttpApi startApi(PagewireConfig.Http http, IngestService ingest) throws IOException {

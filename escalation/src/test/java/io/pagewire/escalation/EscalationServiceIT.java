@@ -67,14 +67,11 @@ class EscalationServiceIT {
 
   private static PagewireConfig config(Path stateDir) {
     PagewireConfig.Sla shortSla = new PagewireConfig.Sla(ACK_WITHIN, Duration.ofHours(1), Duration.ofHours(4), true);
-    return new PagewireConfig(
-        new PagewireConfig.Kafka(kafka.bootstrapServers(), null, stateDir, null),
-        null,
-        new PagewireConfig.Http("127.0.0.1", 0, 0, null, null),
-        null, null,
-        Map.of(Priority.P0, shortSla, Priority.P1, shortSla),
-        new PagewireConfig.Escalation(null, 0, 1, Duration.ofMillis(100)),
-        null);
+    return PagewireConfig.defaults()
+        .withKafka(kafka.bootstrapServers(), stateDir)
+        .withHttp(new PagewireConfig.Http("127.0.0.1", 0, 0, null, null))
+        .withSla(Map.of(Priority.P0, shortSla, Priority.P1, shortSla))
+        .withEscalation(new PagewireConfig.Escalation(null, 0, 1, Duration.ofMillis(100)));
   }
 
   @BeforeEach

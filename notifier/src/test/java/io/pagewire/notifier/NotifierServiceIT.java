@@ -52,10 +52,9 @@ class NotifierServiceIT {
   static void start() throws Exception {
     kafka = EmbeddedKafka.startTemporary();
     receiver = new WebhookReceiver().answerAlways("/bad", status(400).withBody("no such room"));
-    config = new PagewireConfig(
-        new PagewireConfig.Kafka(kafka.bootstrapServers(), null, Files.createTempDirectory("pagewire-notifier-it"), null),
-        null, null, null, null, null, null,
-        new PagewireConfig.Notifier(Map.of(
+    config = PagewireConfig.defaults()
+        .withKafka(kafka.bootstrapServers(), Files.createTempDirectory("pagewire-notifier-it"))
+        .withNotifier(new PagewireConfig.Notifier(Map.of(
             "console", Map.of("type", "console"),
             "ok-hook", Map.of("type", "webhook", "url", receiver.url("/ok")),
             "flaky-hook", Map.of("type", "webhook", "url", receiver.url("/flaky")),

@@ -59,8 +59,7 @@ class RouterServiceIT {
   @BeforeAll
   static void startKafkaAndRouter() {
     kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-    config = new PagewireConfig(new PagewireConfig.Kafka(kafka.bootstrapServers(), null, dir.resolve("state"), null),
-        null, null, null, null, null, null, null);
+    config = PagewireConfig.defaults().withKafka(kafka.bootstrapServers(), dir.resolve("state"));
     TopicAdmin.ensureTopics(config);
     registry = new SimpleMeterRegistry();
     service = new RouterService(config, registry);

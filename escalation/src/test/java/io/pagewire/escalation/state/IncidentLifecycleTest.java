@@ -34,9 +34,9 @@ class IncidentLifecycleTest {
       new PagewireConfig.Level("manager", List.of("phone")));
 
   private static PagewireConfig config(int repeat, Map<Priority, PagewireConfig.Sla> sla) {
-    return new PagewireConfig(null, null,
-        new PagewireConfig.Http("127.0.0.1", 8080, 0, null, "https://pagewire.example/"),
-        null, null, sla, new PagewireConfig.Escalation(LEVELS, 0, repeat, null), null);
+    return PagewireConfig.defaults()
+        .withHttp(new PagewireConfig.Http("127.0.0.1", 8080, 0, null, "https://pagewire.example/"))
+        .withSla(sla).withEscalation(new PagewireConfig.Escalation(LEVELS, 0, repeat, null));
   }
 
   private final IncidentLifecycle lifecycle = new IncidentLifecycle(config(1, null));

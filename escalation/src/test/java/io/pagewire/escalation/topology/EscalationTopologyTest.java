@@ -63,8 +63,8 @@ class EscalationTopologyTest {
   }
 
   private PagewireConfig config(Map<Priority, PagewireConfig.Sla> sla, int repeat, int sweepBatch, Duration sweep) {
-    return new PagewireConfig(new PagewireConfig.Kafka("unused:9092", null, stateDir, null), null, null, null, null,
-        sla, new PagewireConfig.Escalation(LEVELS, sweepBatch, repeat, sweep), null);
+    return PagewireConfig.defaults().withKafka("unused:9092", stateDir)
+        .withSla(sla).withEscalation(new PagewireConfig.Escalation(LEVELS, sweepBatch, repeat, sweep));
   }
 
   private void start(PagewireConfig config) {

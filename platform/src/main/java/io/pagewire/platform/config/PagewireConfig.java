@@ -46,8 +46,38 @@ public record PagewireConfig(
 
   /** This configuration against another Kafka cluster, with Streams state in {@code stateDir}. */
   public PagewireConfig withKafka(String bootstrapServers, Path stateDir) {
-    return new PagewireConfig(kafka.withBootstrapServers(bootstrapServers).withStateDir(stateDir),
-        topics, http, ingest, classification, sla, escalation, notifier);
+    return withKafka(kafka.withBootstrapServers(bootstrapServers).withStateDir(stateDir));
+  }
+
+  // One "with" per section, so code (and tests) that change one section keep compiling when
+  // sections are added: only these methods name every component.
+
+  public PagewireConfig withKafka(Kafka value) {
+    return new PagewireConfig(value, topics, http, ingest, classification, sla, escalation, notifier);
+  }
+
+  public PagewireConfig withHttp(Http value) {
+    return new PagewireConfig(kafka, topics, value, ingest, classification, sla, escalation, notifier);
+  }
+
+  public PagewireConfig withIngest(Ingest value) {
+    return new PagewireConfig(kafka, topics, http, value, classification, sla, escalation, notifier);
+  }
+
+  public PagewireConfig withClassification(Classification value) {
+    return new PagewireConfig(kafka, topics, http, ingest, value, sla, escalation, notifier);
+  }
+
+  public PagewireConfig withSla(Map<Priority, Sla> value) {
+    return new PagewireConfig(kafka, topics, http, ingest, classification, value, escalation, notifier);
+  }
+
+  public PagewireConfig withEscalation(Escalation value) {
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, value, notifier);
+  }
+
+  public PagewireConfig withNotifier(Notifier value) {
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, value);
   }
 
   public Sla sla(Priority priority) {

@@ -56,8 +56,7 @@ class RouterTopologyTest {
 
   @BeforeEach
   void startDriver() {
-    config = new PagewireConfig(
-        new PagewireConfig.Kafka("unused:9092", null, stateDir, null), null, null, null, null, null, null, null);
+    config = PagewireConfig.defaults().withKafka("unused:9092", stateDir);
     startDriver(KafkaSettings.streams(config, RouterService.APPLICATION_ID, null));
   }
 
