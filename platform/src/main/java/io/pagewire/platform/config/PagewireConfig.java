@@ -23,7 +23,8 @@ public record PagewireConfig(
     Classification classification,
     Map<Priority, Sla> sla,
     Escalation escalation,
-    Notifier notifier) {
+    Notifier notifier,
+    Map<String, User> users) {
 
   public PagewireConfig {
     kafka = kafka != null ? kafka : new Kafka(null, null, null, null);
@@ -38,10 +39,11 @@ public record PagewireConfig(
     sla = Map.copyOf(merged);
     escalation = escalation != null ? escalation : new Escalation(null, 0, null, null);
     notifier = notifier != null ? notifier : new Notifier(null, null);
+    users = users != null ? Map.copyOf(users) : Map.of();
   }
 
   public static PagewireConfig defaults() {
-    return new PagewireConfig(null, null, null, null, null, null, null, null);
+    return new PagewireConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration against another Kafka cluster, with Streams state in {@code stateDir}. */
@@ -53,36 +55,50 @@ public record PagewireConfig(
   // sections are added: only these methods name every component.
 
   public PagewireConfig withKafka(Kafka value) {
-    return new PagewireConfig(value, topics, http, ingest, classification, sla, escalation, notifier);
+    return new PagewireConfig(value, topics, http, ingest, classification, sla, escalation, notifier, users);
   }
 
   public PagewireConfig withHttp(Http value) {
-    return new PagewireConfig(kafka, topics, value, ingest, classification, sla, escalation, notifier);
+    return new PagewireConfig(kafka, topics, value, ingest, classification, sla, escalation, notifier, users);
   }
 
   public PagewireConfig withIngest(Ingest value) {
-    return new PagewireConfig(kafka, topics, http, value, classification, sla, escalation, notifier);
+    return new PagewireConfig(kafka, topics, http, value, classification, sla, escalation, notifier, users);
   }
 
   public PagewireConfig withClassification(Classification value) {
-    return new PagewireConfig(kafka, topics, http, ingest, value, sla, escalation, notifier);
+    return new PagewireConfig(kafka, topics, http, ingest, value, sla, escalation, notifier, users);
   }
 
   public PagewireConfig withSla(Map<Priority, Sla> value) {
-    return new PagewireConfig(kafka, topics, http, ingest, classification, value, escalation, notifier);
+    return new PagewireConfig(kafka, topics, http, ingest, classification, value, escalation, notifier, users);
   }
 
   public PagewireConfig withEscalation(Escalation value) {
-    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, value, notifier);
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, value, notifier, users);
   }
 
   public PagewireConfig withNotifier(Notifier value) {
-    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, value);
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, value, users);
+  }
+
+  public PagewireConfig withUsers(Map<String, User> value) {
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, notifier, value);
   }
 
   public Sla sla(Priority priority) {
     return sla.get(priority);
   }
+
+  /**
+   * A person who can be paged, keyed in {@code users} by a short id ({@code alice}) that
+   * schedules, escalation policies and routes refer to.
+   *
+   * @param name display name
+   * @param email address for the email channel and reports
+   * @param apiToken this person's token for the HTTP API; commands sent with it carry this user as actor
+   */
+  public record User(String name, String email, Secret apiToken) {}
 
   /**
    * Where and how to reach Kafka.
