@@ -66,11 +66,13 @@ public final class Main {
         System.out.println("ok: " + (options.configFile != null ? options.configFile : "sample configuration"));
         return 0;
       }
+      case "report" -> { return io.pagewire.reports.ReportCommand.run(args.toArray(String[]::new)); }
       case "help", "--help", "-h" -> {
         System.out.println("""
             usage: pagewire run [--config FILE] [--data-dir DIR]
                    pagewire service (%s) [--config FILE]
-                   pagewire check-config [--config FILE]""".formatted(String.join("|", ServiceCatalog.names())));
+                   pagewire check-config [--config FILE]
+                   %s""".formatted(String.join("|", ServiceCatalog.names()), io.pagewire.reports.ReportCommand.USAGE));
         return 0;
       }
       default -> throw new IllegalArgumentException("unknown command '" + command + "'; try pagewire help");

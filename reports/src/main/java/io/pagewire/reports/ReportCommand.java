@@ -45,7 +45,7 @@ import java.util.Locale;
  */
 public final class ReportCommand {
 
-  static final String USAGE = "pagewire report [--incident ID] [--since 7d | --from T --to T] [--team T] [--service S]"
+  public static final String USAGE = "pagewire report [--incident ID] [--since 7d | --from T --to T] [--team T] [--service S]"
       + " [--priority P] [--zone ZONE] [--format markdown|html|json] [--output FILE] [--config FILE] [--progress|--no-progress]";
   private static final String SAMPLE_CONFIG = "pagewire.yaml";
 

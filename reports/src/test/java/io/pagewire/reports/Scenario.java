@@ -37,6 +37,12 @@ import java.util.Map;
  */
 final class Scenario {
 
+  static {
+    // Avro builders deep-copy enums through a class validator that trusts the generated classes
+    // only once the serdes are initialised, which loading Topics does.
+    java.util.Objects.requireNonNull(io.pagewire.schemas.Topics.ALERTS);
+  }
+
   final List<Alert> alerts = new ArrayList<>();
   final List<IncidentEvent> incidentEvents = new ArrayList<>();
   final List<TimelineEvent> timeline = new ArrayList<>();

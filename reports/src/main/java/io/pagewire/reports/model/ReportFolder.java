@@ -136,8 +136,11 @@ public final class ReportFolder {
 
   /** Counts firing alert notifications received in the period, for the noisiest-alerts table. */
   public void accept(Alert alert) {
+    if (query.single().isPresent()) {
+      return;
+    }
     see(alert.getReceivedAt());
-    if (query.single().isPresent() || alert.getStatus() != AlertStatus.FIRING || !query.covers(alert.getReceivedAt())
+    if (alert.getStatus() != AlertStatus.FIRING || !query.covers(alert.getReceivedAt())
         || (query.team() != null && !query.team().equals(alert.getLabels().getOrDefault("team", IncidentFacts.UNASSIGNED)))
         || (query.service() != null && !query.service().equals(alert.getLabels().get("service")))) {
       return;
@@ -147,7 +150,10 @@ public final class ReportFolder {
     count.firings.add(alert.getFingerprint() + "@" + alert.getStartsAt().toEpochMilli());
   }
 
-  /** The latest time of any record folded; null when none was. */
+  /**
+   * The latest time of any record folded (for one incident: of that incident's records), so that
+   * "as of" depends on the data only; null when none was.
+   */
   public Instant latest() {
     return latest == Long.MIN_VALUE ? null : Instant.ofEpochMilli(latest);
   }
@@ -180,10 +186,10 @@ public final class ReportFolder {
   }
 
   private Accumulator incident(String incidentId, Instant at) {
-    see(at);
     if (query.incidentId() != null && !query.incidentId().equals(incidentId)) {
       return null;
     }
+    see(at);
     return incidents.computeIfAbsent(incidentId, id -> new Accumulator());
   }
 

@@ -1,0 +1,128 @@
+package io.pagewire.reports;
+
+import static io.pagewire.reports.Scenario.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pagewire.reports.model.Compliance;
+import io.pagewire.reports.model.DurationStats;
+import io.pagewire.reports.model.IncidentFacts;
+import io.pagewire.reports.model.IncidentFacts.Entry;
+import io.pagewire.reports.model.IncidentFacts.Page;
+import io.pagewire.reports.model.IncidentReport;
+import io.pagewire.reports.model.PeriodReport;
+import io.pagewire.reports.model.PeriodReport.OutOfHoursPage;
+import io.pagewire.reports.model.PeriodReport.SlaCompliance;
+import io.pagewire.reports.model.ReportFolder.NoisyAlert;
+import io.pagewire.reports.model.Retrospective;
+import io.pagewire.reports.model.SlaCheck;
+import io.pagewire.reports.model.SlaCheck.Status;
+import io.pagewire.schemas.Priority;
+import io.pagewire.schemas.Severity;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Every figure {@link Scenario#week()} implies, worked out by hand from its times. */
+final class ScenarioAssertions {
+
+  private static final Duration M = Duration.ofMinutes(1);
+  private static final Duration H = Duration.ofHours(1);
+
+  private ScenarioAssertions() {}
+
+  static DurationStats one(Duration d) {
+    return new DurationStats(1, d, d, d);
+  }
+
+  static final DurationStats NONE = new DurationStats(0, null, null, null);
+
+  /** The whole week, all filters off, zone UTC, as of the last record (inc-b resolved 2024-03-09 12:00). */
+  static void assertWeek(PeriodReport r) {
+    assertThat(r.asOf()).isEqualTo(t("2024-03-09T12:00:00Z"));
+    assertThat(r.incidents()).extracting(IncidentFacts::incidentId).containsExactly("inc-a", "inc-c", "inc-d", "inc-b");
+    assertThat(r.byPriority()).containsExactly(Map.entry("P0", 1L), Map.entry("P1", 1L), Map.entry("P2", 1L),
+        Map.entry("P3", 0L), Map.entry("P4", 1L));
+    assertThat(r.bySeverity()).containsExactly(Map.entry("SEV-1", 1L), Map.entry("SEV-2", 1L), Map.entry("SEV-3", 1L),
+        Map.entry("none", 1L));
+    // TTA: a 18m, b 2h10m, c 30m, d never. TTR: a 1h, b 10h, c 1h, d open.
+    assertThat(r.mttaByPriority()).containsExactly(Map.entry("P0", one(M.multipliedBy(18))),
+        Map.entry("P1", one(H.multipliedBy(2).plus(M.multipliedBy(10)))), Map.entry("P2", one(M.multipliedBy(30))),
+        Map.entry("P4", NONE));
+    assertThat(r.mttrByPriority()).containsExactly(Map.entry("P0", one(H)), Map.entry("P1", one(H.multipliedBy(10))),
+        Map.entry("P2", one(H)), Map.entry("P4", NONE));
+    // payments: a 18m and c 30m -> mean 24m, median (18+30)/2 = 24m, p90 nearest rank = 30m.
+    assertThat(r.mttaByTeam()).containsExactly(
+        Map.entry("payments", new DurationStats(2, M.multipliedBy(24), M.multipliedBy(24), M.multipliedBy(30))),
+        Map.entry("unassigned", one(H.multipliedBy(2).plus(M.multipliedBy(10)))));
+    assertThat(r.mttrByTeam()).containsExactly(Map.entry("payments", new DurationStats(2, H, H, H)),
+        Map.entry("unassigned", one(H.multipliedBy(10))));
+    assertThat(r.slaByPriority()).containsExactly(
+        Map.entry("P0", new SlaCompliance(M.multipliedBy(15), new Compliance(0, 1, 0), H.multipliedBy(4), new Compliance(1, 0, 0))),
+        Map.entry("P1", new SlaCompliance(H, new Compliance(0, 1, 0), H.multipliedBy(8), new Compliance(0, 1, 0))),
+        Map.entry("P2", new SlaCompliance(H.multipliedBy(4), new Compliance(1, 0, 0), H.multipliedBy(24), new Compliance(1, 0, 0))),
+        // inc-d: opened Fri 08:00, unacknowledged 28h by Sat 12:00 > 24h; 7d resolve target still running.
+        Map.entry("P4", new SlaCompliance(H.multipliedBy(24), new Compliance(0, 1, 0), Duration.ofDays(7), new Compliance(0, 0, 1))));
+    assertThat(r.slaByPriority().get("P0").acknowledge().percent()).isEqualTo(0.0);
+    assertThat(r.slaByPriority().get("P2").resolve().percent()).isEqualTo(100.0);
+    assertThat(r.slaByPriority().get("P4").resolve().percent()).isNull();
+    assertThat(r.noisiestAlerts()).containsExactly(new NoisyAlert("HighErrorRate", 2, 1), new NoisyAlert("DiskFull", 1, 1),
+        new NoisyAlert("Reminder", 1, 1), new NoisyAlert("SearchLatency", 1, 1));
+    assertThat(r.pagesPerPerson()).containsExactly(Map.entry("engineering-manager", 1L), Map.entry("primary-oncall", 3L),
+        Map.entry("secondary-oncall", 2L));
+    assertThat(r.outOfHoursPages()).containsExactly(
+        new OutOfHoursPage("inc-b", t("2024-03-09T02:00:00Z"), "2024-03-09T02:00Z", "primary-oncall"),
+        new OutOfHoursPage("inc-b", t("2024-03-09T03:00:00Z"), "2024-03-09T03:00Z", "secondary-oncall"),
+        new OutOfHoursPage("inc-b", t("2024-03-09T04:00:00Z"), "2024-03-09T04:00Z", "engineering-manager"));
+    assertThat(r.reachedLastLevel()).containsExactly("inc-b");
+    assertIncidentA(r.incidents().get(0));
+  }
+
+  /** America/New_York is UTC-5 that week: a's pages fall at 05:02 and 05:17, c's exactly at 09:00 (in hours). */
+  static void assertNewYorkOutOfHours(PeriodReport r) {
+    assertThat(r.outOfHoursPages()).extracting(OutOfHoursPage::incidentId, OutOfHoursPage::localTime).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("inc-a", "2024-03-04T05:02-05:00"),
+        org.assertj.core.groups.Tuple.tuple("inc-a", "2024-03-04T05:17-05:00"),
+        org.assertj.core.groups.Tuple.tuple("inc-b", "2024-03-08T21:00-05:00"),
+        org.assertj.core.groups.Tuple.tuple("inc-b", "2024-03-08T22:00-05:00"),
+        org.assertj.core.groups.Tuple.tuple("inc-b", "2024-03-08T23:00-05:00"));
+  }
+
+  static void assertIncidentA(IncidentReport r) {
+    assertThat(r.asOf()).isEqualTo(t("2024-03-04T11:02:01Z"));
+    assertIncidentA(r.incident());
+  }
+
+  static void assertIncidentA(IncidentFacts a) {
+    assertThat(a.incidentId()).isEqualTo("inc-a");
+    assertThat(a.title()).isEqualTo("HighErrorRate checkout");
+    assertThat(a.priority()).isEqualTo(Priority.P0);
+    assertThat(a.severity()).isEqualTo(Severity.SEV_1);
+    assertThat(a.team()).isEqualTo("payments");
+    assertThat(a.services()).containsExactly("checkout");
+    assertThat(a.alerts()).containsExactly(new IncidentFacts.AlertRef("HighErrorRate", "fp-a1", t("2024-03-04T10:00:00Z")));
+    assertThat(a.impactStart()).isEqualTo(t("2024-03-04T10:00:00Z"));
+    assertThat(a.openedAt()).isEqualTo(t("2024-03-04T10:02:00Z"));
+    assertThat(a.acknowledgedAt()).isEqualTo(t("2024-03-04T10:20:00Z"));
+    assertThat(a.acknowledgedBy()).isEqualTo("alice");
+    assertThat(a.impactEnd()).isEqualTo(t("2024-03-04T11:02:00Z"));
+    assertThat(a.resolvedBy()).isEqualTo("alice");
+    assertThat(a.impactDuration()).isEqualTo(H.plus(M.multipliedBy(2)));
+    assertThat(a.timeToDetect()).isEqualTo(M.multipliedBy(2));
+    assertThat(a.acknowledge()).isEqualTo(new SlaCheck(M.multipliedBy(18), M.multipliedBy(15), Status.BREACHED));
+    assertThat(a.resolve()).isEqualTo(new SlaCheck(H, H.multipliedBy(4), Status.MET));
+    assertThat(a.breaches()).containsExactly("acknowledge");
+    assertThat(a.pages()).containsExactly(
+        new Page(1, t("2024-03-04T10:02:00Z"), 1, "primary-oncall", "DELIVERED"),
+        new Page(2, t("2024-03-04T10:17:00Z"), 2, "secondary-oncall", "DELIVERED"));
+    assertThat(a.pagesPerPerson()).containsExactly(Map.entry("primary-oncall", 1L), Map.entry("secondary-oncall", 1L));
+    assertThat(a.escalations()).isEqualTo(1);
+    assertThat(a.highestLevel()).isEqualTo(2);
+    assertThat(a.reachedLastLevel()).isFalse();
+    assertThat(a.timeline()).extracting(Entry::type).containsExactly(
+        "OPENED", "PAGED", "ESCALATED", "PAGED", "ACKNOWLEDGED", "ALERT_RESOLVED", "RESOLVED");
+    assertThat(a.timeline().get(4)).isEqualTo(new Entry(t("2024-03-04T10:20:00Z"), "ACKNOWLEDGED", "alice", 2, "looking"));
+    assertThat(a.retrospective()).isEqualTo(Retrospective.NOT_RECORDED);
+    assertThat(List.of(a.retrospective().rootCause() == null, a.retrospective().actionItems().isEmpty()))
+        .containsOnly(true);
+  }
+}
