@@ -29,9 +29,14 @@ final class TestPipeline implements AutoCloseable {
   private final HttpClient client = HttpClient.newHttpClient();
 
   TestPipeline(EmbeddedKafka kafka, Path stateDir, String yaml) throws IOException {
+    this(kafka, stateDir, yaml, ServiceCatalog.names());
+  }
+
+  /** Only the named services, as {@code pagewire service NAME} runs one per process. */
+  TestPipeline(EmbeddedKafka kafka, Path stateDir, String yaml, List<String> services) throws IOException {
     PagewireConfig parsed = ConfigLoader.parse("test.yaml", yaml.replace("${HTTP_PORT}", Integer.toString(freePort())));
     this.config = parsed.withKafka(kafka.bootstrapServers(), stateDir);
-    this.pipeline = Pipeline.start(config, ServiceCatalog.names());
+    this.pipeline = Pipeline.start(config, services);
     Awaitility.await("pipeline ready").atMost(Duration.ofSeconds(60)).until(pipeline::ready);
   }
 
