@@ -204,4 +204,99 @@ class EscalationServiceIT {
         .atMost(untilPastDeadline.plusSeconds(5))
         .untilAsserted(() -> assertThat(pages("inc-http")).containsOnlyKeys("inc-http/page/1"));
   }
+
+  @Test
+  void shouldTakeCommandsFromPerUserTokensAndSignedLinksWithoutLettingALinkDoAnythingElse() throws Exception {
+    PagewireConfig config = config(tmp.resolve("state-links"))
+        .withHttp(new PagewireConfig.Http("127.0.0.1", 0, 0,
+            new PagewireConfig.Auth(io.pagewire.platform.config.Secret.of("shared"), null, null), null))
+        .withUsers(Map.of("alice", new PagewireConfig.User("Alice", "alice@example.com",
+            io.pagewire.platform.config.Secret.of("alice-token"))));
+    EscalationService service = new EscalationService(config, new SimpleMeterRegistry());
+    HttpApi http = new HttpApi(config.http(), config.users());
+    service.routes(http);
+    http.start();
+    open.add(http);
+    open.add(service);
+    service.start();
+    await().atMost(Duration.ofSeconds(60)).until(service::ready);
+    String base = "http://127.0.0.1:" + http.port();
+    HttpClient client = HttpClient.newHttpClient();
+    Function<HttpRequest.Builder, HttpResponse<String>> call = builder -> {
+      try {
+        return client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    Function<String, JsonNode> incident = id -> {
+      try {
+        return Json.MAPPER.readTree(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/" + id))
+            .header("Authorization", "Bearer alice-token")).body());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+
+    publish(opened("inc-link", Priority.P1, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+    await().atMost(Duration.ofSeconds(20)).until(() -> pages("inc-link").containsKey("inc-link/page/1"));
+    String ackUrl = page("inc-link/page/1").getLinks().get("acknowledge");
+    String ackToken = ackUrl.substring(ackUrl.lastIndexOf('/') + 1);
+    String resolveUrl = page("inc-link/page/1").getLinks().get("resolve");
+    assertThat(resolveUrl.substring(resolveUrl.lastIndexOf('/') + 1)).isNotEqualTo(ackToken);
+
+    // GET describes (a mail scanner may fetch it) and changes nothing; no credentials needed.
+    HttpResponse<String> described = call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/links/" + ackToken)));
+    assertThat(described.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(described.body()).path("action").asText()).isEqualTo("acknowledge");
+    HttpResponse<String> page = call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/links/" + ackToken))
+        .header("Accept", "text/html"));
+    assertThat(page.body()).contains("<form method=\"post\">").contains("Acknowledge as primary-oncall");
+
+    // A note with alice's own token: the actor is alice, whatever the body claims.
+    HttpResponse<String> noted = call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/notes"))
+        .header("Authorization", "Bearer alice-token").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"kind\": \"action_item\", \"text\": \"add a disk alert\", \"owner\": \"bob\", \"due\": \"2026-12-01\", \"actor\": \"mallory\"}")));
+    assertThat(noted.statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> incident.apply("inc-link").path("notes").size() == 1);
+    JsonNode withNote = incident.apply("inc-link");
+    assertThat(withNote.path("status").asText()).as("the GET of the link did not acknowledge").isEqualTo("triggered");
+    JsonNode note = withNote.path("notes").get(0);
+    assertThat(note.path("kind").asText()).isEqualTo("action_item");
+    assertThat(note.path("actor").asText()).isEqualTo("alice");
+    assertThat(note.path("owner").asText()).isEqualTo("bob");
+    assertThat(note.path("due").asText()).isEqualTo("2026-12-01");
+    assertThat(withNote.path("timeline").findValuesAsText("type")).containsExactly("opened", "paged", "note_added");
+
+    // Without credentials the API refuses; a forged token is refused too.
+    assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/resolve"))
+        .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(401);
+    String forged = (ackToken.charAt(0) == 'A' ? "B" : "A") + ackToken.substring(1);
+    assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/links/" + forged))
+        .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
+
+    // POST acknowledges, as the person paged; a replay of the same link is harmless.
+    for (int i = 0; i < 2; i++) {
+      assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/links/" + ackToken))
+          .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(202);
+    }
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode acked = incident.apply("inc-link");
+      assertThat(acked.path("status").asText()).isEqualTo("acknowledged");
+      assertThat(acked.path("acknowledgedBy").asText()).isEqualTo("primary-oncall");
+      assertThat(acked.path("timeline").findValuesAsText("type")).containsOnlyOnce("acknowledged");
+    });
+    // Snooze for a duration, as alice.
+    assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/snooze"))
+        .header("Authorization", "Bearer alice-token")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"soon\"}"))).statusCode()).isEqualTo(400);
+    assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/snooze"))
+        .header("Authorization", "Bearer alice-token")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"30m\"}"))).statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode snoozed = incident.apply("inc-link");
+      assertThat(snoozed.path("status").asText()).isEqualTo("snoozed");
+      assertThat(snoozed.path("snoozedUntil").asText()).isNotEmpty();
+    });
+  }
 }

@@ -67,12 +67,19 @@ public final class Main {
         return 0;
       }
       case "report" -> { return io.pagewire.reports.ReportCommand.run(args.toArray(String[]::new)); }
+      case "routes" -> { return io.pagewire.router.cli.RoutesTestCommand.run(args.toArray(String[]::new)); }
+      case "oncall", "override" -> { return io.pagewire.escalation.cli.OnCallCommand.run(command, args.toArray(String[]::new)); }
+      case "incident" -> { return io.pagewire.escalation.cli.IncidentCommand.run(args.toArray(String[]::new)); }
       case "help", "--help", "-h" -> {
         System.out.println("""
             usage: pagewire run [--config FILE] [--data-dir DIR]
                    pagewire service (%s) [--config FILE]
                    pagewire check-config [--config FILE]
-                   %s""".formatted(String.join("|", ServiceCatalog.names()), io.pagewire.reports.ReportCommand.USAGE));
+                   pagewire routes test [--config FILE] LABEL=VALUE...
+                   %s
+                   %s
+                   %s""".formatted(String.join("|", ServiceCatalog.names()), io.pagewire.reports.ReportCommand.USAGE,
+                io.pagewire.escalation.cli.OnCallCommand.USAGE, io.pagewire.escalation.cli.IncidentCommand.USAGE));
         return 0;
       }
       default -> throw new IllegalArgumentException("unknown command '" + command + "'; try pagewire help");

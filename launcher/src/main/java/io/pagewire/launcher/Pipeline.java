@@ -35,7 +35,7 @@ final class Pipeline implements AutoCloseable {
   private final HttpApi http;
 
   private Pipeline(PagewireConfig config, List<String> names) {
-    this.http = new HttpApi(config.http());
+    this.http = new HttpApi(config.http(), config.users());
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     JvmGcMetrics gc = new JvmGcMetrics();

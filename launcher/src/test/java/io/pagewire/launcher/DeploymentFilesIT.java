@@ -33,13 +33,16 @@ class DeploymentFilesIT {
   void everyComposeServiceConfigurationLoadsAndNeedsItsToken(@TempDir Path dir) throws Exception {
     Path token = dir.resolve("api-token");
     Files.writeString(token, "compose-token\n");
+    Path linkKey = dir.resolve("link-key");
+    Files.writeString(linkKey, "compose-link-key\n");
     List<Path> files;
     try (Stream<Path> list = Files.list(ROOT.resolve("deploy/compose"))) {
       files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(files).hasSize(4);
     for (Path file : files) {
-      String yaml = Files.readString(file).replace("/run/secrets/api-token", token.toString());
+      String yaml = Files.readString(file).replace("/run/secrets/api-token", token.toString())
+          .replace("/run/secrets/link-key", linkKey.toString());
       PagewireConfig config = ConfigLoader.parse(file.getFileName().toString(), yaml);
       assertThat(config.kafka().bootstrapServers()).as(file.toString()).isEqualTo("kafka:9092");
       assertThat(config.http().auth().bearerToken().matches("compose-token")).as(file.toString()).isTrue();

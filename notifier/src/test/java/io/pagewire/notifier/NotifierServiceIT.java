@@ -12,6 +12,8 @@ import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.schemas.DeliveryOutcome;
 import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.NotificationRequest;
+import io.pagewire.schemas.TimelineEvent;
+import io.pagewire.schemas.TimelineEventType;
 import io.pagewire.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +49,7 @@ class NotifierServiceIT {
   private static KafkaProducer<byte[], byte[]> producer;
   private static TopicReader receipts;
   private static TopicReader deadLetters;
+  private static TopicReader timeline;
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,8 +61,19 @@ class NotifierServiceIT {
             "console", Map.of("type", "console"),
             "ok-hook", Map.of("type", "webhook", "url", receiver.url("/ok")),
             "flaky-hook", Map.of("type", "webhook", "url", receiver.url("/flaky")),
-            "bad-hook", Map.of("type", "webhook", "url", receiver.url("/bad"))),
-            new PagewireConfig.Retry(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(20))));
+            "bad-hook", Map.of("type", "webhook", "url", receiver.url("/bad")),
+            "now-hook", Map.of("type", "webhook", "url", receiver.url("/now")),
+            "later-hook", Map.of("type", "webhook", "url", receiver.url("/later"))),
+            new PagewireConfig.Retry(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(20)),
+            null, new PagewireConfig.RateLimit(10_000, Duration.ofMinutes(1)), new PagewireConfig.RateLimit(10_000, Duration.ofMinutes(1)),
+            "it-1"))
+        .withUsers(Map.of(
+            "carol", new PagewireConfig.User("Carol", "carol@example.com", null,
+                List.of(new PagewireConfig.ContactMethod("chat", "bad-hook", null), new PagewireConfig.ContactMethod("hook", "ok-hook", null)),
+                List.of(new PagewireConfig.NotificationRule("chat", null, null), new PagewireConfig.NotificationRule("hook", Duration.ofHours(1), null))),
+            "dave", new PagewireConfig.User("Dave", "dave@example.com", null,
+                List.of(new PagewireConfig.ContactMethod("now", "now-hook", null), new PagewireConfig.ContactMethod("later", "later-hook", null)),
+                List.of(new PagewireConfig.NotificationRule("now", null, "high"), new PagewireConfig.NotificationRule("later", Duration.ofSeconds(2), null)))));
     TopicAdmin.ensureTopics(config);
     Properties props = KafkaSettings.producer(config, "notifier-it");
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -67,6 +81,7 @@ class NotifierServiceIT {
     producer = new KafkaProducer<>(props);
     receipts = new TopicReader(Topics.NOTIFICATION_RECEIPTS.name());
     deadLetters = new TopicReader(Topics.DEAD_LETTERS.name());
+    timeline = new TopicReader(Topics.INCIDENT_TIMELINE.name());
     metrics = new SimpleMeterRegistry();
     service = startService();
   }
@@ -89,6 +104,7 @@ class NotifierServiceIT {
     if (receipts != null) {
       receipts.close();
       deadLetters.close();
+      timeline.close();
     }
     if (receiver != null) {
       receiver.close();
@@ -165,7 +181,7 @@ class NotifierServiceIT {
     NotificationReceipt failed = awaitReceipt("it-unknown-channel", "no-such-channel");
     assertThat(failed.getOutcome()).isEqualTo(DeliveryOutcome.FAILED);
     assertThat(failed.getAttempts()).isZero();
-    assertThat(failed.getReason()).isEqualTo("unknown channel 'no-such-channel' (configured: bad-hook, console, flaky-hook, ok-hook)");
+    assertThat(failed.getReason()).isEqualTo("unknown channel 'no-such-channel' (configured: bad-hook, console, flaky-hook, later-hook, now-hook, ok-hook)");
     assertThat(awaitReceipt("it-unknown-channel", "ok-hook").getOutcome()).isEqualTo(DeliveryOutcome.DELIVERED);
     awaitDeadLetter(r -> "no-such-channel".equals(header(r, "pagewire.dlq.channel")));
     assertThat(metrics.counter("pagewire.notifier.deliveries", "channel", "unknown", "outcome", "failed").count()).isGreaterThanOrEqualTo(1);
@@ -183,6 +199,83 @@ class NotifierServiceIT {
     awaitReceipt("it-after-restart", "ok-hook");
 
     assertThat(posts("it-before-restart")).hasSize(1);
+  }
+
+  @Test
+  void shouldFallBackToTheUsersNextContactMethodAfterAPermanentFailure() {
+    send(TestRequests.userPage("it-carol", "inc-carol", "carol"));
+
+    NotificationReceipt failed = awaitReceipt("it-carol", "bad-hook");
+    assertThat(failed.getOutcome()).isEqualTo(DeliveryOutcome.FAILED);
+    assertThat(failed.getTarget()).isEqualTo("carol/chat");
+    assertThat(failed.getRecipient()).isEqualTo("carol");
+    awaitDeadLetter(r -> "bad-hook".equals(header(r, "pagewire.dlq.channel")) && decode(r).getNotificationId().equals("it-carol"));
+    NotificationReceipt fallback = awaitReceipt("it-carol", "ok-hook");
+    assertThat(fallback.getOutcome()).isEqualTo(DeliveryOutcome.DELIVERED);
+    assertThat(fallback.getTarget()).isEqualTo("carol/hook");
+    assertThat(posts("it-carol")).extracting(WebhookReceiver.Received::path).containsExactly("/bad", "/ok");
+    assertThat(awaitTimeline("it-carol", TimelineEventType.NOTIFICATION_FAILED).getChannel()).isEqualTo("bad-hook");
+    TimelineEvent notified = awaitTimeline("it-carol", TimelineEventType.NOTIFIED);
+    assertThat(notified.getIncidentId()).isEqualTo("inc-carol");
+    assertThat(notified.getRecipient()).isEqualTo("carol");
+    assertThat(notified.getChannel()).isEqualTo("ok-hook");
+  }
+
+  @Test
+  void shouldSendADelayedRuleOnlyWhileTheIncidentIsStillUnacknowledged() {
+    send(TestRequests.userPage("it-dave-acked", "inc-dave-acked", "dave"));
+    send(TestRequests.userPage("it-dave-open", "inc-dave-open", "dave"));
+    assertThat(awaitReceipt("it-dave-acked", "now-hook").getOutcome()).isEqualTo(DeliveryOutcome.DELIVERED);
+    assertThat(awaitReceipt("it-dave-open", "now-hook").getOutcome()).isEqualTo(DeliveryOutcome.DELIVERED);
+
+    acknowledge("inc-dave-acked");
+
+    NotificationReceipt suppressed = awaitReceipt("it-dave-acked", "later-hook");
+    assertThat(suppressed.getOutcome()).isEqualTo(DeliveryOutcome.SUPPRESSED);
+    assertThat(suppressed.getReason()).isEqualTo("incident acknowledged before sending");
+    assertThat(awaitTimeline("it-dave-acked", TimelineEventType.NOTIFICATION_SUPPRESSED).getChannel()).isEqualTo("later-hook");
+    NotificationReceipt later = awaitReceipt("it-dave-open", "later-hook");
+    assertThat(later.getOutcome()).isEqualTo(DeliveryOutcome.DELIVERED);
+    assertThat(later.getLatencyMs()).isGreaterThanOrEqualTo(2000);
+    assertThat(posts("it-dave-acked")).extracting(WebhookReceiver.Received::path).containsExactly("/now");
+    assertThat(posts("it-dave-open")).extracting(WebhookReceiver.Received::path).containsExactly("/now", "/later");
+  }
+
+  @Test
+  void shouldSuppressAPageForAnIncidentAcknowledgedBeforeItIsSent() {
+    acknowledge("inc-acked-early");
+    NotificationRequest page = TestRequests.page("it-acked-early", "ok-hook");
+    page.setIncidentId("inc-acked-early");
+
+    send(page);
+
+    NotificationReceipt receipt = awaitReceipt("it-acked-early", "ok-hook");
+    assertThat(receipt.getOutcome()).isEqualTo(DeliveryOutcome.SUPPRESSED);
+    assertThat(receipt.getAttempts()).isZero();
+    assertThat(posts("it-acked-early")).isEmpty();
+    assertThat(awaitTimeline("it-acked-early", TimelineEventType.NOTIFICATION_SUPPRESSED).getIncidentId()).isEqualTo("inc-acked-early");
+  }
+
+  /** What the escalation service writes when someone acknowledges; awaited until the notifier has read it. */
+  private static void acknowledge(String incidentId) {
+    String topic = Topics.INCIDENT_TIMELINE.name();
+    TimelineEvent ack = TimelineEvent.newBuilder()
+        .setEventId(incidentId + "/ack").setIncidentId(incidentId).setType(TimelineEventType.ACKNOWLEDGED)
+        .setActor("alice").setAt(java.time.Instant.now()).build();
+    producer.send(new ProducerRecord<>(topic, incidentId.getBytes(StandardCharsets.UTF_8),
+        Topics.INCIDENT_TIMELINE.valueSerde().serializer().serialize(topic, ack)));
+    producer.flush();
+    await().atMost(WAIT).until(() -> service.closedBy(incidentId) == TimelineEventType.ACKNOWLEDGED);
+  }
+
+  private static TimelineEvent timelineEvent(ConsumerRecord<byte[], byte[]> record) {
+    return Topics.INCIDENT_TIMELINE.valueSerde().deserializer().deserialize(record.topic(), record.value());
+  }
+
+  private static TimelineEvent awaitTimeline(String notificationId, TimelineEventType type) {
+    return await().atMost(WAIT).until(() -> timeline.read().stream().map(NotifierServiceIT::timelineEvent)
+        .filter(e -> notificationId.equals(e.getNotificationId()) && e.getType() == type)
+        .findFirst().orElse(null), e -> e != null);
   }
 
   private static void send(NotificationRequest request) {

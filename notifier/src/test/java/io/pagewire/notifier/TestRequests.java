@@ -32,4 +32,56 @@ public final class TestRequests {
         .setCreatedAt(CREATED_AT)
         .build();
   }
+
+  /**
+   * Writes requests and makes sure every one is in Kafka: a broker that has just created its
+   * topics may refuse the first sends (leader not ready yet), and a page the test never wrote
+   * would look like a page the notifier lost.
+   */
+  public static void writeAll(org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer, List<NotificationRequest> requests)
+      throws InterruptedException {
+    String topic = io.pagewire.schemas.Topics.NOTIFICATION_REQUESTS.name();
+    List<NotificationRequest> left = requests;
+    for (int round = 0; !left.isEmpty(); round++) {
+      if (round == 5) {
+        throw new IllegalStateException(left.size() + " requests could not be written");
+      }
+      java.util.Map<NotificationRequest, java.util.concurrent.Future<?>> sent = new java.util.LinkedHashMap<>();
+      for (NotificationRequest request : left) {
+        sent.put(request, producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+            request.getIncidentId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            io.pagewire.schemas.Topics.NOTIFICATION_REQUESTS.valueSerde().serializer().serialize(topic, request))));
+      }
+      producer.flush();
+      List<NotificationRequest> failed = new java.util.ArrayList<>();
+      for (var entry : sent.entrySet()) {
+        try {
+          entry.getValue().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          failed.add(entry.getKey());
+        }
+      }
+      left = failed;
+    }
+  }
+
+  /** A page with every one-click link, for channels that render them as buttons. */
+  public static NotificationRequest pageWithLinks(String notificationId, String... channels) {
+    NotificationRequest request = page(notificationId, channels);
+    request.setLinks(Map.of(
+        "acknowledge", "http://pagewire.local/api/v1/incidents/inc-42/acknowledge",
+        "resolve", "http://pagewire.local/api/v1/incidents/inc-42/resolve",
+        "incident", "http://pagewire.local/api/v1/incidents/inc-42",
+        "runbook", "https://runbooks.local/checkout-5xx"));
+    return request;
+  }
+
+  /** A page to a user, delivered by that user's notification rules. */
+  public static NotificationRequest userPage(String notificationId, String incidentId, String user) {
+    NotificationRequest request = page(notificationId);
+    request.setIncidentId(incidentId);
+    request.setRecipient(user);
+    request.setCreatedAt(java.time.Instant.now());
+    return request;
+  }
 }

@@ -60,8 +60,9 @@ final class ScenarioAssertions {
         Map.entry("P0", new SlaCompliance(M.multipliedBy(15), new Compliance(0, 1, 0), H.multipliedBy(4), new Compliance(1, 0, 0))),
         Map.entry("P1", new SlaCompliance(H, new Compliance(0, 1, 0), H.multipliedBy(8), new Compliance(0, 1, 0))),
         Map.entry("P2", new SlaCompliance(H.multipliedBy(4), new Compliance(1, 0, 0), H.multipliedBy(24), new Compliance(1, 0, 0))),
-        // inc-d: opened Fri 08:00, unacknowledged 28h by Sat 12:00 > 24h; 7d resolve target still running.
-        Map.entry("P4", new SlaCompliance(H.multipliedBy(24), new Compliance(0, 1, 0), Duration.ofDays(7), new Compliance(0, 0, 1))));
+        // inc-d, P4 on the business-hours clock, opened Fri 08:00: its one business day (8h) to
+        // acknowledge ended Fri 17:00 (breached); its business week (40h) to resolve still runs.
+        Map.entry("P4", new SlaCompliance(H.multipliedBy(8), new Compliance(0, 1, 0), H.multipliedBy(40), new Compliance(0, 0, 1))));
     assertThat(r.slaByPriority().get("P0").acknowledge().percent()).isEqualTo(0.0);
     assertThat(r.slaByPriority().get("P2").resolve().percent()).isEqualTo(100.0);
     assertThat(r.slaByPriority().get("P4").resolve().percent()).isNull();

@@ -15,7 +15,12 @@ public final class Schemas {
       NotificationReceipt.class,
       TimelineEvent.class,
       IncidentState.class,
-      RouterIncident.class);
+      RouterIncident.class,
+      IncidentTimeline.class,
+      DeliveryLogEntry.class,
+      ScheduleOverride.class,
+      Silence.class,
+      UnroutableAlert.class);
 
   private Schemas() {}
 

@@ -40,6 +40,47 @@ public final class Topics {
       Serdes.String(), AvroSerde.of(TimelineEvent.class), false, DAYS_400);
 
   /**
+   * The notifier's delivery log (compacted): per notification and target, PENDING (with what to
+   * send and when) or DONE. Written to the same partition number as the request it came from,
+   * so the instance owning a request partition owns its log partition.
+   */
+  public static final Topic<String, DeliveryLogEntry> NOTIFIER_DELIVERY_LOG = new Topic<>(
+      "pagewire.notifier.delivery-log", "notificationId|target",
+      Serdes.String(), AvroSerde.of(DeliveryLogEntry.class), true, DAYS_400);
+
+  /**
+   * Temporary on-call schedule overrides (compacted), keyed by override id; a tombstone deletes
+   * one. Every escalation instance reads all of it (a global store).
+   */
+  public static final Topic<String, ScheduleOverride> SCHEDULE_OVERRIDES = new Topic<>(
+      "pagewire.schedule-overrides", "override id",
+      Serdes.String(), AvroSerde.of(ScheduleOverride.class), true, DAYS_400);
+
+  /**
+   * Silences and maintenance windows (compacted), keyed by silence id; written by the router's
+   * {@code /api/v1/silences}, read by every router instance as a global store. Expired silences
+   * stay (with their {@code endsAt}) as history.
+   */
+  public static final Topic<String, Silence> SILENCES = new Topic<>(
+      "pagewire.silences", "silence id",
+      Serdes.String(), AvroSerde.of(Silence.class), true, DAYS_400);
+
+  /** Alerts the router could not route (no labels; no matching route when routes are required), with the reason. */
+  public static final Topic<String, UnroutableAlert> UNROUTABLE = new Topic<>(
+      "pagewire.unroutable", "alert fingerprint",
+      Serdes.String(), AvroSerde.of(UnroutableAlert.class), false, DAYS_90);
+
+  /**
+   * The firing alerts that can inhibit others (they match an inhibit rule's source matchers),
+   * compacted, keyed by fingerprint; a tombstone when one resolves. Written and read by the
+   * router: every instance reads all of it as a global store, because an inhibiting alert and
+   * its targets have different incident keys and so live on different partitions.
+   */
+  public static final Topic<String, Alert> INHIBITING_ALERTS = new Topic<>(
+      "pagewire.inhibiting-alerts", "alert fingerprint",
+      Serdes.String(), AvroSerde.of(Alert.class), true, DAYS_400);
+
+  /**
    * Records no service could read or process: the original key and value bytes, with headers
    * naming the source topic, partition, offset and the reason (Kafka Streams' dead-letter
    * headers {@code __streams.errors.*}, or {@code pagewire.dlq.*} from the notifier).
@@ -50,7 +91,9 @@ public final class Topics {
 
   public static final List<Topic<?, ?>> ALL = List.of(
       ALERTS, INCIDENT_EVENTS, INCIDENT_COMMANDS, NOTIFICATION_REQUESTS,
-      NOTIFICATION_RECEIPTS, INCIDENT_TIMELINE, DEAD_LETTERS);
+      NOTIFICATION_RECEIPTS, INCIDENT_TIMELINE, DEAD_LETTERS,
+      NOTIFIER_DELIVERY_LOG, SCHEDULE_OVERRIDES,
+      SILENCES, UNROUTABLE, INHIBITING_ALERTS);
 
   private Topics() {}
 }

@@ -1,6 +1,8 @@
 package io.pagewire.escalation.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pagewire.escalation.links.LinkSigner;
+import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
@@ -11,9 +13,19 @@ import io.pagewire.schemas.CommandType;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentStatus;
+import io.pagewire.schemas.NoteKind;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,123 +33,329 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The incidents API.
  *
  * <ul>
- *   <li>{@code GET /api/v1/incidents[?status=triggered|acknowledged|resolved]}:
- *       {@code {"incidents": [...]}}, newest first ({@link IncidentView}).</li>
- *   <li>{@code GET /api/v1/incidents/{id}}: one incident, or 404.</li>
- *   <li>{@code POST /api/v1/incidents/{id}/acknowledge} and {@code .../resolve}, with an optional
- *       JSON body {@code {"actor": "...", "note": "..."}}: 404 for an unknown incident; otherwise
- *       202 {@code {"commandId","incidentId","type"}} once Kafka has the command, 503 when it
- *       does not say so in time. The command takes effect asynchronously; a command for an
- *       incident that is already acknowledged or resolved is accepted and ignored.</li>
+ *   <li>{@code GET /api/v1/incidents[?status=triggered|acknowledged|snoozed|resolved]}:
+ *       {@code {"incidents": [...]}}, newest first ({@link IncidentView}, without timelines),
+ *       from every instance.</li>
+ *   <li>{@code GET /api/v1/incidents/{id}}: one incident with its notes and timeline, or 404.</li>
+ *   <li>{@code POST /api/v1/incidents/{id}/acknowledge}, {@code /resolve}, {@code /escalate}
+ *       (page the next step now), {@code /snooze} {@code {"for": "30m"}}, {@code /reassign}
+ *       {@code {"user": "bob"}}, {@code /notes} {@code {"kind": "action_item", "text": "...",
+ *       "owner": "bob", "due": "2026-12-01"}} (kinds {@code comment} (default), {@code root_cause},
+ *       {@code resolution}, {@code lesson_learned}, {@code action_item}); every body may carry
+ *       {@code "note"} (a remark for the timeline) and, without per-user credentials,
+ *       {@code "actor"}. 404 for an unknown incident, 400 for a bad body; otherwise 202
+ *       {@code {"commandId","incidentId","type"}} once Kafka has the command, 503 when it does
+ *       not say so in time. Commands take effect asynchronously; one that does not apply (an
+ *       acknowledgement of an acknowledged incident, anything but a note on a resolved one) is
+ *       accepted and ignored.</li>
+ *   <li>{@code GET /api/v1/links/{token}} and {@code POST /api/v1/links/{token}}: signed
+ *       one-click links (no credentials: the token is the proof). GET only describes the link
+ *       (an HTML confirmation page with a button, or JSON when the client does not accept HTML):
+ *       mail scanners and chat unfurlers fetch links, so GET never changes anything. POST does
+ *       the one action the link was signed for, as the person it was sent to. 403 for a forged
+ *       or altered token, 410 once expired.</li>
  * </ul>
  *
- * <p>Reads come from this instance's state store: with several instances an incident lives on
- * the instance that owns its partition. While the store is not queryable (start-up, rebalance)
- * every route answers 503, so clients retry.
- *
- * <p>The actor of a command is the authenticated user; when no authentication is configured
+ * <p>The actor of a command is the authenticated user (the owner of the {@code apiToken}, or the
+ * basic-auth name); with the shared bearer token ({@code token}) or no authentication
  * ({@code anonymous}) the body's {@code actor} is taken on trust.
+ *
+ * <p>With several instances each incident lives on the instance that owns its partition: reads
+ * of an incident held elsewhere are forwarded to that instance's {@code application.server},
+ * lists ask every instance. While the stores are not queryable (start-up, rebalance) or an
+ * instance does not answer, routes answer 503, so clients retry.
  */
 public final class IncidentsApi implements AutoCloseable {
 
-  private static final String ANONYMOUS = "anonymous";
+  private static final Logger log = LoggerFactory.getLogger(IncidentsApi.class);
+  /** Marks a request forwarded by another instance: answer from local state only. */
+  static final String LOCAL_ONLY_HEADER = "X-Pagewire-Local-Only";
+  private static final List<String> TRUSTED_BODY_ACTOR = List.of("anonymous", "token");
 
-  private final Supplier<ReadOnlyKeyValueStore<String, IncidentState>> store;
+  private final IncidentStores stores;
   private final CommandPublisher commands;
+  private final LinkSigner links;
   private final Clock clock;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /**
-   * @param store the local incidents store; may throw {@link InvalidStateStoreException} while
-   *     it is not queryable
-   */
-  public IncidentsApi(PagewireConfig config, Supplier<ReadOnlyKeyValueStore<String, IncidentState>> store,
-      Clock clock) {
-    this.store = store;
+  public IncidentsApi(PagewireConfig config, IncidentStores stores, LinkSigner links, Clock clock) {
+    this.stores = stores;
     this.commands = new CommandPublisher(config);
+    this.links = links;
     this.clock = clock;
   }
 
   public void register(HttpApi api) {
     api.route("GET", "/api/v1/incidents", this::list);
     api.route("GET", "/api/v1/incidents/{id}", this::get);
-    api.route("POST", "/api/v1/incidents/{id}/acknowledge", request -> command(request, CommandType.ACKNOWLEDGE));
-    api.route("POST", "/api/v1/incidents/{id}/resolve", request -> command(request, CommandType.RESOLVE));
+    api.route("POST", "/api/v1/incidents/{id}/acknowledge", r -> command(r, CommandType.ACKNOWLEDGE, b -> { }));
+    api.route("POST", "/api/v1/incidents/{id}/resolve", r -> command(r, CommandType.RESOLVE, b -> { }));
+    api.route("POST", "/api/v1/incidents/{id}/escalate", r -> command(r, CommandType.ESCALATE, b -> { }));
+    api.route("POST", "/api/v1/incidents/{id}/snooze", r -> command(r, CommandType.SNOOZE, IncidentsApi::snooze));
+    api.route("POST", "/api/v1/incidents/{id}/reassign", r -> command(r, CommandType.REASSIGN, IncidentsApi::reassign));
+    api.route("POST", "/api/v1/incidents/{id}/notes", r -> command(r, CommandType.ADD_NOTE, IncidentsApi::note));
+    api.publicRoute("GET", "/api/v1/links/{token}", this::describeLink);
+    api.publicRoute("POST", "/api/v1/links/{token}", this::followLink);
   }
 
   private Response list(Request request) {
     IncidentStatus wanted = statusFilter(request.query().get("status"));
-    List<IncidentState> found = new ArrayList<>();
-    try (KeyValueIterator<String, IncidentState> all = queryable().all()) {
+    List<IncidentView> found = new ArrayList<>();
+    try (KeyValueIterator<String, IncidentState> all = queryable(stores::incidents).all()) {
       while (all.hasNext()) {
         KeyValue<String, IncidentState> next = all.next();
         if (wanted == null || next.value.getStatus() == wanted) {
-          found.add(next.value);
+          found.add(IncidentView.of(next.value));
         }
       }
     } catch (InvalidStateStoreException e) {
       throw notQueryable();
     }
-    found.sort(Comparator.comparing(IncidentState::getOpenedAt).reversed()
-        .thenComparing(IncidentState::getIncidentId));
-    return Response.ok(Map.of("incidents", found.stream().map(IncidentView::of).toList()));
+    if (!localOnly(request)) {
+      for (String instance : stores.otherInstances()) {
+        JsonNode answer = forward(instance, request, "/api/v1/incidents" + query(request));
+        for (JsonNode incident : answer.path("incidents")) {
+          found.add(Json.MAPPER.convertValue(incident, IncidentView.class));
+        }
+      }
+    }
+    found.sort(Comparator.comparing(IncidentView::openedAt).reversed().thenComparing(IncidentView::id));
+    return Response.ok(Map.of("incidents", found));
   }
 
   private Response get(Request request) {
-    return Response.ok(IncidentView.of(find(request.pathParam("id"))));
+    String id = request.pathParam("id");
+    Optional<IncidentState> local = findLocal(id);
+    if (local.isPresent()) {
+      try {
+        return Response.ok(IncidentView.of(local.get(), queryable(stores::timelines).get(id)));
+      } catch (InvalidStateStoreException e) {
+        throw notQueryable();
+      }
+    }
+    return Response.ok(remote(id, request));
   }
 
-  private Response command(Request request, CommandType type) {
+  /** Builds one command from the request; {@code fill} reads the command's own body fields. */
+  private Response command(Request request, CommandType type, Consumer<Fields> fill) {
     String incidentId = request.pathParam("id");
-    find(incidentId);
     JsonNode body = body(request);
-    String actor = request.actor();
-    if (ANONYMOUS.equals(actor) && body.path("actor").isTextual() && !body.path("actor").asText().isBlank()) {
-      actor = body.path("actor").asText();
-    }
-    IncidentCommand command = IncidentCommand.newBuilder()
+    IncidentCommand.Builder command = IncidentCommand.newBuilder()
         .setCommandId(UUID.randomUUID().toString())
         .setIncidentId(incidentId)
         .setType(type)
-        .setActor(actor)
-        .setNote(body.path("note").isTextual() ? body.path("note").asText() : null)
+        .setActor(actor(request, body))
+        .setNote(text(body, "note"))
+        .setVia(request.headers().containsKey("X-Pagewire-Cli") ? "cli" : "api")
         // Avro keeps milliseconds; truncating here keeps the API's answer equal to what is stored.
+        .setAt(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
+    fill.accept(new Fields(body, command));
+    exists(incidentId, request);
+    return publish(command.build());
+  }
+
+  private static void snooze(Fields f) {
+    String text = text(f.body, "for");
+    if (text == null) {
+      throw HttpError.badRequest("snooze needs {\"for\": \"30m\"}");
+    }
+    Duration duration;
+    try {
+      duration = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest("for: " + e.getMessage());
+    }
+    if (duration.isNegative() || duration.isZero()) {
+      throw HttpError.badRequest("for must be positive, like 30m");
+    }
+    f.command.setDurationMillis(duration.toMillis());
+  }
+
+  private static void reassign(Fields f) {
+    String user = text(f.body, "user");
+    if (user == null || user.isBlank()) {
+      throw HttpError.badRequest("reassign needs {\"user\": \"<user id>\"}");
+    }
+    f.command.setUser(user);
+  }
+
+  private static void note(Fields f) {
+    String text = text(f.body, "text");
+    if (text == null || text.isBlank()) {
+      throw HttpError.badRequest("a note needs {\"text\": \"...\"}");
+    }
+    String kindText = text(f.body, "kind");
+    NoteKind kind;
+    try {
+      kind = kindText == null ? NoteKind.COMMENT : NoteKind.valueOf(kindText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest("kind must be comment, root_cause, resolution, lesson_learned or action_item, not '"
+          + kindText + "'");
+    }
+    f.command.setNote(text).setNoteKind(kind).setOwner(text(f.body, "owner"));
+    String due = text(f.body, "due");
+    if (due != null) {
+      try {
+        f.command.setDue(LocalDate.parse(due));
+      } catch (DateTimeParseException e) {
+        throw HttpError.badRequest("due must be a date like 2026-12-01, not '" + due + "'");
+      }
+    }
+  }
+
+  /** GET of a signed link: says what POSTing it would do, and changes nothing. */
+  private Response describeLink(Request request) {
+    LinkSigner.Link link = validLink(request.pathParam("token"));
+    IncidentState incident = findLocal(link.incidentId()).orElse(null);
+    String title = incident != null ? incident.getTitle() : remote(link.incidentId(), request).path("title").asText();
+    if (!acceptsHtml(request)) {
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("incidentId", link.incidentId());
+      answer.put("title", title);
+      answer.put("action", link.action());
+      answer.put("as", link.recipient());
+      answer.put("expiresAt", link.expiresAt());
+      answer.put("confirm", "POST this URL to " + link.action() + " the incident");
+      return Response.ok(answer);
+    }
+    String verb = link.action().equals(LinkSigner.ACKNOWLEDGE) ? "Acknowledge" : "Resolve";
+    return Response.text(200, page(verb + " incident?", "<p><strong>" + html(title) + "</strong> (" + html(link.incidentId())
+        + ")</p><form method=\"post\"><button type=\"submit\">" + verb + " as " + html(link.recipient())
+        + "</button></form>"), "text/html; charset=utf-8");
+  }
+
+  /** POST of a signed link: the one action it was signed for, as its recipient. */
+  private Response followLink(Request request) {
+    LinkSigner.Link link = validLink(request.pathParam("token"));
+    CommandType type = link.action().equals(LinkSigner.ACKNOWLEDGE) ? CommandType.ACKNOWLEDGE : CommandType.RESOLVE;
+    exists(link.incidentId(), request);
+    IncidentCommand command = IncidentCommand.newBuilder()
+        .setCommandId(UUID.randomUUID().toString())
+        .setIncidentId(link.incidentId())
+        .setType(type)
+        .setActor(link.recipient())
+        .setVia("link")
         .setAt(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS))
         .build();
+    Response accepted = publish(command);
+    if (!acceptsHtml(request)) {
+      return accepted;
+    }
+    String done = type == CommandType.ACKNOWLEDGE ? "Acknowledged" : "Resolved";
+    return Response.text(202, page(done, "<p>" + done + " " + html(link.incidentId()) + " as "
+        + html(link.recipient()) + ".</p>"), "text/html; charset=utf-8");
+  }
+
+  private LinkSigner.Link validLink(String token) {
+    LinkSigner.Link link = links.verify(token)
+        .filter(l -> l.action().equals(LinkSigner.ACKNOWLEDGE) || l.action().equals(LinkSigner.RESOLVE))
+        .orElseThrow(() -> new HttpError(403, "invalid_link", "this link is not valid (altered, or signed with another key)"));
+    if (link.expired(Instant.now(clock))) {
+      throw new HttpError(410, "link_expired", "this link expired at " + link.expiresAt()
+          + "; open the incident in Pagewire instead");
+    }
+    return link;
+  }
+
+  private Response publish(IncidentCommand command) {
     if (!commands.publish(command)) {
       throw HttpError.unavailable("Kafka did not acknowledge the command in time; retry");
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("commandId", command.getCommandId());
-    answer.put("incidentId", incidentId);
-    answer.put("type", type.name().toLowerCase(Locale.ROOT));
+    answer.put("incidentId", command.getIncidentId());
+    answer.put("type", command.getType().name().toLowerCase(Locale.ROOT));
     return Response.accepted(answer);
   }
 
-  private IncidentState find(String incidentId) {
-    IncidentState state;
+  /** Throws 404 unless some instance holds the incident. */
+  private void exists(String incidentId, Request request) {
+    if (findLocal(incidentId).isEmpty()) {
+      remote(incidentId, request);
+    }
+  }
+
+  private Optional<IncidentState> findLocal(String incidentId) {
     try {
-      state = queryable().get(incidentId);
+      return Optional.ofNullable(queryable(stores::incidents).get(incidentId));
     } catch (InvalidStateStoreException e) {
       throw notQueryable();
     }
-    if (state == null) {
-      throw HttpError.notFound("no incident " + incidentId);
-    }
-    return state;
   }
 
-  private ReadOnlyKeyValueStore<String, IncidentState> queryable() {
+  /** The incident from the instance that holds it; 404 when none does. */
+  private JsonNode remote(String incidentId, Request request) {
+    Optional<String> owner = localOnly(request) ? Optional.empty() : stores.ownerElsewhere(incidentId);
+    if (owner.isEmpty()) {
+      throw HttpError.notFound("no incident " + incidentId);
+    }
+    return forward(owner.get(), request, "/api/v1/incidents/" + URLEncoder.encode(incidentId, StandardCharsets.UTF_8));
+  }
+
+  /** GETs {@code path} from {@code instance}, with the caller's credentials, answering from its local state only. */
+  private JsonNode forward(String instance, Request request, String path) {
+    HttpRequest.Builder forwarded = HttpRequest.newBuilder(URI.create("http://" + instance + path))
+        .timeout(Duration.ofSeconds(5)).header(LOCAL_ONLY_HEADER, "true").GET();
+    String authorization = request.headers().getFirst("Authorization");
+    if (authorization != null) {
+      forwarded.header("Authorization", authorization);
+    }
+    HttpResponse<String> answer;
+    try {
+      answer = http.send(forwarded.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      log.warn("instance did not answer: instance={} path={} reason={}", instance, path, e.toString());
+      throw HttpError.unavailable("the instance holding part of the incidents (" + instance + ") did not answer; retry");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HttpError.unavailable("interrupted");
+    }
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(answer.body());
+    } catch (IOException e) {
+      throw HttpError.unavailable("instance " + instance + " answered something other than JSON");
+    }
+    if (answer.statusCode() == 200) {
+      return body;
+    }
+    throw new HttpError(answer.statusCode(), body.path("error").asText("forwarded_error"),
+        body.path("message").asText("instance " + instance + " answered " + answer.statusCode()));
+  }
+
+  private static boolean localOnly(Request request) {
+    return "true".equals(request.headers().getFirst(LOCAL_ONLY_HEADER));
+  }
+
+  private static String query(Request request) {
+    String status = request.query().get("status");
+    return status == null ? "" : "?status=" + URLEncoder.encode(status, StandardCharsets.UTF_8);
+  }
+
+  private static String actor(Request request, JsonNode body) {
+    String actor = request.actor();
+    String claimed = text(body, "actor");
+    if (TRUSTED_BODY_ACTOR.contains(actor) && claimed != null && !claimed.isBlank()) {
+      return claimed;
+    }
+    return actor;
+  }
+
+  private static <T> T queryable(java.util.function.Supplier<T> store) {
     try {
       return store.get();
     } catch (InvalidStateStoreException e) {
@@ -156,8 +374,27 @@ public final class IncidentsApi implements AutoCloseable {
     try {
       return IncidentStatus.valueOf(status.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw HttpError.badRequest("status must be triggered, acknowledged or resolved, not '" + status + "'");
+      throw HttpError.badRequest("status must be triggered, acknowledged, snoozed or resolved, not '" + status + "'");
     }
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.path(field);
+    return value.isTextual() ? value.asText() : null;
+  }
+
+  private static boolean acceptsHtml(Request request) {
+    String accept = request.headers().getFirst("Accept");
+    return accept != null && accept.contains("text/html");
+  }
+
+  private static String page(String title, String content) {
+    return "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+        + "<title>" + html(title) + "</title></head><body><h1>" + html(title) + "</h1>" + content + "</body></html>";
+  }
+
+  private static String html(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
   private static JsonNode body(Request request) {
@@ -182,4 +419,7 @@ public final class IncidentsApi implements AutoCloseable {
   public void close() {
     commands.close();
   }
+
+  /** A command being built from a request body. */
+  private record Fields(JsonNode body, IncidentCommand.Builder command) {}
 }

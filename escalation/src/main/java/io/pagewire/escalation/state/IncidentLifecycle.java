@@ -1,12 +1,16 @@
 package io.pagewire.escalation.state;
 
+import io.pagewire.escalation.links.LinkSigner;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.Alert;
+import io.pagewire.schemas.CommandType;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentStatus;
+import io.pagewire.schemas.Note;
+import io.pagewire.schemas.NoteKind;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.Priority;
@@ -17,25 +21,36 @@ import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The incident lifecycle and escalation policy as pure functions: given the stored state and one
- * input (an incident event, a person's command, or a due deadline) it answers the state after
+ * The incident lifecycle, escalation and SLA clocks as pure functions: given the stored state and
+ * one input (an incident event, a person's command, or a due timer) it answers the state after
  * the input and what to emit. It never reads the clock: every time comes with the input.
  *
- * <p>Escalation steps count pages: step 1 pages level 1 when the incident opens, step {@code s}
- * pages level {@code ((s - 1) mod levels) + 1}, so after the last level the policy starts over
- * at level 1. The policy runs {@code repeat + 1} times, {@code levels * (repeat + 1)} steps in
- * all; after the last step no deadline is set.
+ * <p>Statuses: {@code TRIGGERED} (escalating), {@code ACKNOWLEDGED} (someone owns it; pages
+ * again after the priority's {@code reacknowledgeAfter}, if set), {@code SNOOZED} (silent until
+ * {@code snoozedUntil}, then pages the current step again and resumes escalating) and
+ * {@code RESOLVED} (final; only notes are still accepted).
  *
- * <p>Every id it emits is deterministic (notification ids {@code <incident>/page/<step>} and
- * {@code <incident>/resolved}; timeline ids derived from the incident event id or the step), so
- * a replay produces the same records and the notifier can deduplicate them.
+ * <p>Escalation steps count pages (see {@link EscalationPlan}): step 1 pages when the incident
+ * opens, and each later step waits {@link EscalationPlan#waitAfter} the one before; after the
+ * last step of the last loop no further step is set. A re-assigned incident pages its assignee
+ * at every later step instead of the policy's targets.
+ *
+ * <p>The timers an incident needs follow from its state alone ({@link #timers}); a timer that no
+ * longer matches the state when it fires is stale and ignored.
+ *
+ * <p>Every id it emits is deterministic (notification ids {@code <incident>/page/<step>},
+ * {@code <incident>/renotify/<n>}, {@code <incident>/resolved}, with {@code /<recipient>} added
+ * when a step pages several people; timeline ids derived from the incident event, the command
+ * or the step), so a replay produces the same records and the notifier can deduplicate them.
  */
 public final class IncidentLifecycle {
 
@@ -51,25 +66,60 @@ public final class IncidentLifecycle {
 
   /** The actor recorded when the monitoring system, not a person, resolved the incident. */
   public static final String SYSTEM_ACTOR = "system";
+  /** Notes beyond this many are refused: the incident state must stay a bounded record. */
+  public static final int MAX_NOTES = 200;
 
   private final PagewireConfig config;
-  private final List<PagewireConfig.Level> levels;
-  private final String incidentsUrl;
+  private final EscalationPlan plan;
+  private final SlaClock slaClock;
+  private final LinkSigner links;
+  private final String baseUrl;
 
-  public IncidentLifecycle(PagewireConfig config) {
+  public IncidentLifecycle(PagewireConfig config, EscalationPlan plan, SlaClock slaClock, LinkSigner links) {
     this.config = config;
-    this.levels = config.escalation().levels();
-    this.incidentsUrl = stripTrailingSlash(config.http().publicUrl()) + "/api/v1/incidents/";
+    this.plan = plan;
+    this.slaClock = slaClock;
+    this.links = links;
+    this.baseUrl = stripTrailingSlash(config.http().publicUrl());
   }
 
-  /** Total pages one incident can receive: every level, {@code repeat + 1} times. */
-  public int totalSteps() {
-    return levels.size() * (config.escalation().repeat() + 1);
+  /** The URL of a signed link token. */
+  public String linkUrl(String token) {
+    return baseUrl + "/api/v1/links/" + token;
   }
 
-  /** The 1-based level that step {@code step} (1-based) pages. */
-  public int levelOfStep(int step) {
-    return (step - 1) % levels.size() + 1;
+  /** Total pages the incident can receive from its policy: every step of every loop. */
+  public int totalSteps(IncidentState incident) {
+    return plan.totalSteps(incident);
+  }
+
+  /**
+   * The timers {@code incident} needs now, by kind: the next escalation while triggered, the end
+   * of a snooze while snoozed, the acknowledgement timeout while acknowledged, and the SLA
+   * deadlines not yet met or breached.
+   */
+  public static Map<TimerKind, Instant> timers(IncidentState incident) {
+    Map<TimerKind, Instant> timers = new EnumMap<>(TimerKind.class);
+    if (incident == null || incident.getStatus() == IncidentStatus.RESOLVED) {
+      return timers;
+    }
+    switch (incident.getStatus()) {
+      case TRIGGERED -> {
+        if (!incident.getMuted()) {
+          putIfPresent(timers, TimerKind.ESCALATE, incident.getNextEscalationAt());
+        }
+      }
+      case SNOOZED -> putIfPresent(timers, TimerKind.SNOOZE_END, incident.getSnoozedUntil());
+      case ACKNOWLEDGED -> putIfPresent(timers, TimerKind.RENOTIFY, incident.getRenotifyAt());
+      default -> { }
+    }
+    if (incident.getAcknowledgedAt() == null && incident.getAcknowledgeBreachedAt() == null) {
+      putIfPresent(timers, TimerKind.ACKNOWLEDGE_SLA, incident.getAcknowledgeDueAt());
+    }
+    if (incident.getResolveBreachedAt() == null) {
+      putIfPresent(timers, TimerKind.RESOLVE_SLA, incident.getResolveDueAt());
+    }
+    return timers;
   }
 
   /** Applies an event of the severity router to the incident's stored state (null when unknown). */
@@ -84,7 +134,8 @@ public final class IncidentLifecycle {
       return Transition.ignored("incident already resolved");
     }
     return switch (event.getType()) {
-      case RESOLVED -> resolve(current, event.getAt(), null, "all alerts resolved: " + alertName(event.getAlert()));
+      case RESOLVED -> resolve(current, event.getAt(), null, event.getEventId(),
+          "all alerts resolved: " + alertName(event.getAlert()));
       case ALERT_ADDED, ALERT_RESOLVED, PRIORITY_RAISED -> update(current, event);
       case OPENED -> throw new IllegalStateException("handled above");
     };
@@ -95,46 +146,45 @@ public final class IncidentLifecycle {
     if (current == null) {
       return Transition.ignored("unknown incident");
     }
+    if (command.getType() == CommandType.ADD_NOTE) {
+      return addNote(current, command);
+    }
     if (current.getStatus() == IncidentStatus.RESOLVED) {
       return Transition.ignored("incident already resolved");
     }
     return switch (command.getType()) {
       case ACKNOWLEDGE -> acknowledge(current, command);
-      case RESOLVE -> resolve(current, command.getAt(), command.getActor(),
+      case RESOLVE -> resolve(current, command.getAt(), command.getActor(), command.getCommandId(),
           command.getNote() != null ? command.getNote() : "");
+      case SNOOZE -> snooze(current, command);
+      case REASSIGN -> reassign(current, command);
+      case ESCALATE -> escalateNow(current, command);
+      case ADD_NOTE -> throw new IllegalStateException("handled above");
     };
   }
 
   /**
-   * Fires the escalation deadline {@code deadline} of the incident at {@code now}, the sweep's
-   * time. A deadline that no longer matches the stored state (acknowledged, resolved, already
-   * escalated, or moved by a priority raise) is stale and ignored.
+   * Fires the timer {@code kind} of the incident, due at {@code deadline}, at {@code now}, the
+   * sweep's time. A timer that no longer matches {@link #timers} of the stored state
+   * (acknowledged, resolved, already fired, moved) is stale and ignored.
    *
-   * <p>The next deadline counts from {@code now}, not from the missed deadline: after a late
-   * sweep (a restart, a long pause) the level just paged still gets its full {@code escalateEvery}
-   * to answer, instead of a burst of back-to-back escalations through every level.
+   * <p>Delays count from {@code now}, not from the missed deadline: after a late sweep (a
+   * restart, a long pause) the people just paged still get their full wait to answer, instead of
+   * a burst of back-to-back escalations through every level.
    */
-  public Transition onDeadline(IncidentState current, Instant deadline, Instant now) {
-    if (current == null || current.getStatus() != IncidentStatus.TRIGGERED
-        || current.getNextEscalationAt() == null || !current.getNextEscalationAt().equals(deadline)) {
-      return Transition.ignored("stale deadline");
+  public Transition onTimer(IncidentState current, TimerKind kind, Instant deadline, Instant now) {
+    if (current == null || !deadline.equals(timers(current).get(kind))) {
+      return Transition.ignored("stale " + kind.name().toLowerCase(Locale.ROOT) + " timer");
     }
-    IncidentState.Builder next = IncidentState.newBuilder(current);
-    List<NotificationRequest> notifications = new ArrayList<>();
-    List<TimelineEvent> timeline = new ArrayList<>();
-    int step = current.getPagesSent() + 1;
-    if (step > totalSteps()) {
-      // Only reachable when the policy shrank since the deadline was set: stop quietly.
-      next.setNextEscalationAt(null);
-      return new Transition(next.build(), notifications, timeline, null);
-    }
-    int level = levelOfStep(step);
-    timeline.add(timelineEvent(current.getIncidentId() + "/escalated/" + step, current.getIncidentId(),
-        TimelineEventType.ESCALATED, null, level,
-        "not acknowledged in time: level " + current.getLevel() + " -> level " + level
-            + " (" + levels.get(level - 1).name() + ")", now));
-    page(next, step, now, notifications, timeline);
-    return new Transition(next.build(), notifications, timeline, null);
+    return switch (kind) {
+      case ESCALATE -> escalate(current, now);
+      case SNOOZE_END -> retrigger(current, now, "snooze ended");
+      case RENOTIFY -> retrigger(current, now, "acknowledged " + current.getAcknowledgedAt() + " by "
+          + current.getAcknowledgedBy() + " and not resolved within "
+          + config.sla(current.getPriority()).reacknowledgeAfter());
+      case ACKNOWLEDGE_SLA -> breach(current, deadline, true);
+      case RESOLVE_SLA -> breach(current, deadline, false);
+    };
   }
 
   private Transition open(IncidentEvent event) {
@@ -142,13 +192,12 @@ public final class IncidentLifecycle {
     Map<String, String> annotations = alert.getAnnotations();
     String id = event.getIncidentId();
     Map<String, String> links = new LinkedHashMap<>();
-    links.put("incident", incidentsUrl + id);
-    links.put("acknowledge", incidentsUrl + id + "/acknowledge");
-    links.put("resolve", incidentsUrl + id + "/resolve");
+    links.put("incident", baseUrl + "/api/v1/incidents/" + id);
     String runbook = firstPresent(annotations, "runbook_url", "runbook");
     if (runbook != null) {
       links.put("runbook", runbook);
     }
+    PagewireConfig.Sla sla = config.sla(event.getPriority());
     IncidentState.Builder state = IncidentState.newBuilder()
         .setIncidentId(id)
         .setIncidentKey(event.getIncidentKey())
@@ -162,15 +211,38 @@ public final class IncidentLifecycle {
         .setLinks(links)
         .setOpenedAt(event.getAt())
         .setPagesSent(0)
-        .setNextEscalationAt(null);
-    List<NotificationRequest> notifications = new ArrayList<>();
-    List<TimelineEvent> timeline = new ArrayList<>();
-    timeline.add(timelineEvent(event.getEventId(), id, TimelineEventType.OPENED, null, null,
+        .setNextEscalationAt(null)
+        .setPolicy(event.getEscalationPolicy())
+        .setNotes(new ArrayList<>())
+        .setMuted(event.getMuted());
+    Emitted out = new Emitted();
+    out.timeline.add(timelineEvent(event.getEventId(), id, TimelineEventType.OPENED, null, null,
         event.getPriority() + " " + event.getTitle() + " (" + event.getReason() + ")", event.getAt()));
-    if (config.sla(event.getPriority()).pages()) {
-      page(state, 1, event.getAt(), notifications, timeline);
+    if (event.getMuted()) {
+      // Silenced or inhibited from the start: on record, but no page and no clock until unmuted.
+      out.timeline.add(muteEvent(event, id));
+      return out.transition(state.build());
     }
-    return new Transition(state.build(), notifications, timeline, null);
+    startPaging(state, sla, event.getAt(), out);
+    return out.transition(state.build());
+  }
+
+  /** The SLA clocks start when paging starts: at opening, or when a muted incident is unmuted. */
+  private void startPaging(IncidentState.Builder state, PagewireConfig.Sla sla, Instant at, Emitted out) {
+    state.setAcknowledgeDueAt(slaClock.plus(at, sla.acknowledgeWithin(), sla.businessHours()))
+        .setResolveDueAt(slaClock.plus(at, sla.resolveWithin(), sla.businessHours()));
+    if (sla.pages()) {
+      page(state, 1, at, out, null);
+    }
+  }
+
+  private static TimelineEvent muteEvent(IncidentEvent event, String incidentId) {
+    boolean silenced = event.getSilenced();
+    String detail = silenced
+        ? "silenced by " + String.join(", ", event.getSilencedBy()) + ": pages nobody"
+        : "inhibited" + (event.getInhibitedBy() != null ? " by " + event.getInhibitedBy() : "") + ": pages nobody";
+    return timelineEvent(event.getEventId() + "/muted", incidentId,
+        silenced ? TimelineEventType.SILENCED : TimelineEventType.INHIBITED, null, null, detail, event.getAt());
   }
 
   private Transition update(IncidentState current, IncidentEvent event) {
@@ -181,37 +253,70 @@ public final class IncidentLifecycle {
     if (current.getSummary().isEmpty()) {
       next.setSummary(summaryOf(event.getAlert()));
     }
-    List<NotificationRequest> notifications = new ArrayList<>();
-    List<TimelineEvent> timeline = new ArrayList<>();
+    Emitted out = new Emitted();
     String detail = switch (event.getType()) {
       case ALERT_ADDED -> "alert firing: " + alertName(event.getAlert()) + " (" + event.getFiringAlerts() + " firing)";
       case ALERT_RESOLVED -> "alert resolved: " + alertName(event.getAlert()) + " (" + event.getFiringAlerts() + " firing)";
       default -> current.getPriority() + " -> " + event.getPriority() + " (" + event.getReason() + ")";
     };
-    timeline.add(timelineEvent(event.getEventId(), current.getIncidentId(),
+    out.timeline.add(timelineEvent(event.getEventId(), current.getIncidentId(),
         TimelineEventType.valueOf(event.getType().name()), null, null, detail, event.getAt()));
     if (event.getPriority().ordinal() < current.getPriority().ordinal()) {
-      raise(current, next, event.getPriority(), event.getAt(), notifications, timeline);
+      raise(current, next, event.getPriority(), event.getAt(), out);
     }
-    return new Transition(next.build(), notifications, timeline, null);
+    if (event.getMuted() != current.getMuted()) {
+      mute(current, next, event, out);
+    }
+    return out.transition(next.build());
+  }
+
+  /**
+   * The router's latest event decides whether the incident may page. Muting stops the escalation
+   * clock (the timer is not indexed while muted); unmuting a triggered incident pages at once:
+   * level 1 if it never paged, else the current step again, and escalation resumes from there.
+   */
+  private void mute(IncidentState current, IncidentState.Builder next, IncidentEvent event, Emitted out) {
+    String id = current.getIncidentId();
+    next.setMuted(event.getMuted());
+    if (event.getMuted()) {
+      out.timeline.add(muteEvent(event, id));
+      return;
+    }
+    out.timeline.add(timelineEvent(event.getEventId() + "/unmuted", id, TimelineEventType.RENOTIFIED, null,
+        current.getLevel(), "no longer silenced or inhibited: paging", event.getAt()));
+    if (current.getStatus() != IncidentStatus.TRIGGERED) {
+      return;
+    }
+    if (current.getPagesSent() == 0) {
+      startPaging(next, config.sla(next.getPriority()), event.getAt(), out);
+    } else {
+      page(next, current.getPagesSent(), event.getAt(), out, id + "/unmuted/" + event.getEventId().replace(id + "/", ""));
+    }
   }
 
   /**
    * A more urgent priority applies its SLA from the last page on: the deadline moves to the
-   * last page time plus the new priority's delay if that is earlier (an overdue result fires on
+   * last page time plus the new priority's wait if that is earlier (an overdue result fires on
    * the next sweep), and never later, so a raise cannot postpone an escalation already promised.
-   * An incident that was never paged (its old priority does not page) is paged now.
+   * SLA deadlines not yet met move the same way, counted from the opening. An incident that was
+   * never paged (its old priority does not page) is paged now.
    */
-  private void raise(IncidentState current, IncidentState.Builder next, Priority raised, Instant at,
-      List<NotificationRequest> notifications, List<TimelineEvent> timeline) {
+  private void raise(IncidentState current, IncidentState.Builder next, Priority raised, Instant at, Emitted out) {
     next.setPriority(raised);
+    if (current.getMuted() && current.getPagesSent() == 0) {
+      return; // its clocks start when it is unmuted, with the priority it has then
+    }
+    PagewireConfig.Sla newSla = config.sla(raised);
+    next.setAcknowledgeDueAt(earlier(current.getAcknowledgeDueAt(),
+        slaClock.plus(current.getOpenedAt(), newSla.acknowledgeWithin(), newSla.businessHours())));
+    next.setResolveDueAt(earlier(current.getResolveDueAt(),
+        slaClock.plus(current.getOpenedAt(), newSla.resolveWithin(), newSla.businessHours())));
     if (current.getStatus() != IncidentStatus.TRIGGERED) {
       return;
     }
-    PagewireConfig.Sla newSla = config.sla(raised);
     if (current.getPagesSent() == 0) {
-      if (newSla.pages()) {
-        page(next, 1, at, notifications, timeline);
+      if (newSla.pages() && !current.getMuted()) {
+        page(next, 1, at, out, null);
       }
       return;
     }
@@ -219,93 +324,319 @@ public final class IncidentLifecycle {
     if (deadline == null) {
       return;
     }
-    PagewireConfig.Sla oldSla = config.sla(current.getPriority());
-    boolean firstStep = current.getPagesSent() == 1;
-    Instant lastPage = deadline.minus(firstStep ? oldSla.acknowledgeWithin() : oldSla.escalateEvery());
-    Instant candidate = lastPage.plus(firstStep ? newSla.acknowledgeWithin() : newSla.escalateEvery());
+    Instant lastPage = deadline.minus(plan.waitAfter(current, current.getPagesSent()));
+    Instant candidate = lastPage.plus(plan.waitAfter(next.build(), current.getPagesSent()));
     if (candidate.isBefore(deadline)) {
       next.setNextEscalationAt(candidate);
     }
   }
 
   private Transition acknowledge(IncidentState current, IncidentCommand command) {
-    if (current.getStatus() != IncidentStatus.TRIGGERED) {
+    if (current.getStatus() == IncidentStatus.ACKNOWLEDGED) {
       return Transition.ignored("incident already acknowledged");
     }
-    IncidentState state = IncidentState.newBuilder(current)
+    Duration timeout = config.sla(current.getPriority()).reacknowledgeAfter();
+    List<TimelineEvent> timeline = new ArrayList<>();
+    IncidentState.Builder next = IncidentState.newBuilder(current);
+    if (current.getAcknowledgedAt() == null) {
+      lateBreach(current, next, command.getAt(), true, timeline);
+    }
+    IncidentState state = next
         .setStatus(IncidentStatus.ACKNOWLEDGED)
         .setAcknowledgedAt(command.getAt())
         .setAcknowledgedBy(command.getActor())
         .setNextEscalationAt(null)
+        .setSnoozedUntil(null)
+        .setRenotifyAt(timeout.isZero() ? null : command.getAt().plus(timeout))
         .build();
-    TimelineEvent acknowledged = timelineEvent(current.getIncidentId() + "/acknowledged", current.getIncidentId(),
+    timeline.add(timelineEvent(commandEventId(current, "acknowledged", command), current.getIncidentId(),
         TimelineEventType.ACKNOWLEDGED, command.getActor(), current.getLevel(),
-        command.getNote() != null ? command.getNote() : "", command.getAt());
-    return new Transition(state, List.of(), List.of(acknowledged), null);
+        command.getNote() != null ? command.getNote() : via(command), command.getAt()));
+    return new Transition(state, List.of(), timeline, null);
+  }
+
+  /** Silences the incident until {@code at + durationMillis}; then it pages its current step again. */
+  private Transition snooze(IncidentState current, IncidentCommand command) {
+    Long millis = command.getDurationMillis();
+    if (millis == null || millis <= 0) {
+      return Transition.ignored("snooze without a positive duration");
+    }
+    Instant until = command.getAt().plusMillis(millis);
+    IncidentState state = IncidentState.newBuilder(current)
+        .setStatus(IncidentStatus.SNOOZED)
+        .setSnoozedUntil(until)
+        .setNextEscalationAt(null)
+        .setRenotifyAt(null)
+        .build();
+    TimelineEvent snoozed = timelineEvent(commandEventId(current, "snoozed", command), current.getIncidentId(),
+        TimelineEventType.SNOOZED, command.getActor(), current.getLevel(),
+        "snoozed for " + Duration.ofMillis(millis) + " until " + until, command.getAt());
+    return new Transition(state, List.of(), List.of(snoozed), null);
   }
 
   /**
-   * Resolves the incident and tells everyone who was paged: one request to the distinct channels
-   * of every level paged so far (nobody is told about an incident that never paged). A null
-   * {@code actor} is the monitoring system: the timeline records no person.
+   * Later pages go to {@code user}; a triggered incident pages the new assignee at once, so the
+   * person who now owns it knows.
    */
-  private Transition resolve(IncidentState current, Instant at, String actor, String detail) {
-    IncidentState state = IncidentState.newBuilder(current)
+  private Transition reassign(IncidentState current, IncidentCommand command) {
+    String user = command.getUser();
+    if (user == null || user.isBlank()) {
+      return Transition.ignored("reassign without a user");
+    }
+    IncidentState.Builder next = IncidentState.newBuilder(current).setAssignee(user);
+    Emitted out = new Emitted();
+    TimelineEvent reassigned = timelineEvent(commandEventId(current, "reassigned", command), current.getIncidentId(),
+        TimelineEventType.REASSIGNED, command.getActor(), current.getLevel(),
+        "re-assigned to " + user + (command.getNote() != null ? ": " + command.getNote() : ""), command.getAt());
+    reassigned.setRecipient(user);
+    out.timeline.add(reassigned);
+    if (current.getStatus() == IncidentStatus.TRIGGERED && current.getPagesSent() > 0) {
+      String notificationId = current.getIncidentId() + "/assigned/" + command.getCommandId();
+      out.notify(notification(next.build(), notificationId, NotificationKind.PAGE, current.getLevel(),
+          new EscalationPlan.Recipient(user, List.of()), command.getAt()), command.getAt(), "re-assigned");
+    }
+    return out.transition(next.build());
+  }
+
+  /** Pages the next step now, whatever the status (short of resolved) and the timer say. */
+  private Transition escalateNow(IncidentState current, IncidentCommand command) {
+    int step = current.getPagesSent() + 1;
+    if (step > plan.totalSteps(current)) {
+      return Transition.ignored("no further escalation step (" + current.getPagesSent() + " of "
+          + plan.totalSteps(current) + " paged)");
+    }
+    IncidentState.Builder next = IncidentState.newBuilder(current)
+        .setStatus(IncidentStatus.TRIGGERED)
+        .setAssignee(null)
+        .setSnoozedUntil(null)
+        .setRenotifyAt(null);
+    Emitted out = new Emitted();
+    int level = plan.levelOfStep(current, step);
+    out.timeline.add(timelineEvent(commandEventId(current, "escalated", command), current.getIncidentId(),
+        TimelineEventType.ESCALATED, command.getActor(), level,
+        "escalated by " + command.getActor() + ": level " + current.getLevel() + " -> level " + level, command.getAt()));
+    page(next, step, command.getAt(), out, null);
+    return out.transition(next.build());
+  }
+
+  private Transition addNote(IncidentState current, IncidentCommand command) {
+    if (command.getNote() == null || command.getNote().isBlank()) {
+      return Transition.ignored("note without text");
+    }
+    if (current.getNotes().size() >= MAX_NOTES) {
+      return Transition.ignored("incident already has " + MAX_NOTES + " notes");
+    }
+    NoteKind kind = command.getNoteKind() != null ? command.getNoteKind() : NoteKind.COMMENT;
+    Note note = Note.newBuilder()
+        .setNoteId(command.getCommandId())
+        .setKind(kind)
+        .setText(command.getNote())
+        .setActor(command.getActor())
+        .setAt(command.getAt())
+        .setOwner(command.getOwner())
+        .setDue(command.getDue())
+        .build();
+    List<Note> notes = new ArrayList<>(current.getNotes());
+    notes.add(note);
+    IncidentState state = IncidentState.newBuilder(current).setNotes(notes).build();
+    TimelineEvent added = timelineEvent(commandEventId(current, "note", command), current.getIncidentId(),
+        TimelineEventType.NOTE_ADDED, command.getActor(), null, noteDetail(note), command.getAt());
+    return new Transition(state, List.of(), List.of(added), null);
+  }
+
+  /**
+   * A note as the timeline shows it: {@code <kind>: <text>}, and for action items
+   * {@code  [owner <owner>, due <date>]}; kind is {@code comment}, {@code root_cause},
+   * {@code resolution}, {@code lesson_learned} or {@code action_item}.
+   */
+  public static String noteDetail(Note note) {
+    StringBuilder detail = new StringBuilder(note.getKind().name().toLowerCase(Locale.ROOT))
+        .append(": ").append(note.getText());
+    if (note.getOwner() != null || note.getDue() != null) {
+      detail.append(" [owner ").append(note.getOwner()).append(", due ").append(note.getDue()).append(']');
+    }
+    return detail.toString();
+  }
+
+  /**
+   * Resolves the incident and tells everyone who was paged. Recipients with channels (the levels
+   * of {@code escalation.levels}) share one request to the union of their channels; users get one
+   * request each. Nobody is told about an incident that never paged. A null {@code actor} is the
+   * monitoring system: the timeline records no person.
+   */
+  private Transition resolve(IncidentState current, Instant at, String actor, String cause, String detail) {
+    Emitted out = new Emitted();
+    IncidentState.Builder next = IncidentState.newBuilder(current);
+    if (current.getAcknowledgedAt() == null) {
+      lateBreach(current, next, at, true, out.timeline);
+    }
+    lateBreach(current, next, at, false, out.timeline);
+    IncidentState state = next
         .setStatus(IncidentStatus.RESOLVED)
         .setResolvedAt(at)
         .setResolvedBy(actor != null ? actor : SYSTEM_ACTOR)
         .setNextEscalationAt(null)
+        .setSnoozedUntil(null)
+        .setRenotifyAt(null)
         .build();
-    List<NotificationRequest> notifications = new ArrayList<>();
-    int levelsPaged = Math.min(current.getPagesSent(), levels.size());
-    if (levelsPaged > 0) {
-      Set<String> channels = new LinkedHashSet<>();
-      List<String> recipients = new ArrayList<>();
-      for (PagewireConfig.Level level : levels.subList(0, levelsPaged)) {
-        channels.addAll(level.channels());
-        recipients.add(level.name());
+    Map<String, EscalationPlan.Recipient> paged = new LinkedHashMap<>();
+    int steps = Math.min(current.getPagesSent(), plan.totalSteps(current));
+    for (int step = 1; step <= steps; step++) {
+      for (EscalationPlan.Recipient recipient : plan.recipients(current, step, at)) {
+        paged.putIfAbsent(recipient.id(), recipient);
       }
-      notifications.add(notification(state, current.getIncidentId() + "/resolved", NotificationKind.RESOLVED,
-          current.getLevel(), String.join(", ", recipients), List.copyOf(channels), at));
     }
-    TimelineEvent resolved = timelineEvent(current.getIncidentId() + "/resolved", current.getIncidentId(),
-        TimelineEventType.RESOLVED, actor, null, detail, at);
-    return new Transition(state, notifications, List.of(resolved), null);
+    if (current.getAssignee() != null) {
+      paged.putIfAbsent(current.getAssignee(), new EscalationPlan.Recipient(current.getAssignee(), List.of()));
+    }
+    Set<String> channels = new LinkedHashSet<>();
+    List<String> levelNames = new ArrayList<>();
+    for (EscalationPlan.Recipient recipient : paged.values()) {
+      if (recipient.channels().isEmpty()) {
+        out.notifications.add(notification(state, current.getIncidentId() + "/resolved/" + recipient.id(),
+            NotificationKind.RESOLVED, current.getLevel(), recipient, at));
+      } else {
+        channels.addAll(recipient.channels());
+        levelNames.add(recipient.id());
+      }
+    }
+    if (!levelNames.isEmpty()) {
+      out.notifications.add(0, notification(state, current.getIncidentId() + "/resolved", NotificationKind.RESOLVED,
+          current.getLevel(), new EscalationPlan.Recipient(String.join(", ", levelNames), List.copyOf(channels)), at));
+    }
+    String eventId = actor == null ? current.getIncidentId() + "/resolved"
+        : current.getIncidentId() + "/resolved/" + cause;
+    out.timeline.add(timelineEvent(eventId, current.getIncidentId(), TimelineEventType.RESOLVED, actor, null, detail, at));
+    return out.transition(state);
   }
 
-  /** Pages step {@code step} at {@code now} and sets the deadline of the step after it, if any. */
-  private void page(IncidentState.Builder state, int step, Instant now,
-      List<NotificationRequest> notifications, List<TimelineEvent> timeline) {
-    int level = levelOfStep(step);
-    PagewireConfig.Level target = levels.get(level - 1);
-    PagewireConfig.Sla sla = config.sla(state.getPriority());
+  private Transition escalate(IncidentState current, Instant now) {
+    IncidentState.Builder next = IncidentState.newBuilder(current);
+    Emitted out = new Emitted();
+    int step = current.getPagesSent() + 1;
+    if (step > plan.totalSteps(current)) {
+      // Only reachable when the policy shrank since the deadline was set: stop quietly.
+      next.setNextEscalationAt(null);
+      return out.transition(next.build());
+    }
+    int level = plan.levelOfStep(current, step);
+    out.timeline.add(timelineEvent(current.getIncidentId() + "/escalated/" + step, current.getIncidentId(),
+        TimelineEventType.ESCALATED, null, level,
+        "not acknowledged in time: level " + current.getLevel() + " -> level " + level, now));
+    page(next, step, now, out, null);
+    return out.transition(next.build());
+  }
+
+  /**
+   * Back to triggered after a snooze or an acknowledgement timeout: pages the current step again
+   * (or the assignee) and waits that step's delay before escalating further. An incident whose
+   * priority never pages goes back to triggered without a page.
+   */
+  private Transition retrigger(IncidentState current, Instant now, String why) {
+    int count = current.getRenotifications() + 1;
+    IncidentState.Builder next = IncidentState.newBuilder(current)
+        .setStatus(IncidentStatus.TRIGGERED)
+        .setSnoozedUntil(null)
+        .setRenotifyAt(null)
+        .setRenotifications(count);
+    Emitted out = new Emitted();
+    out.timeline.add(timelineEvent(current.getIncidentId() + "/renotified/" + count, current.getIncidentId(),
+        TimelineEventType.RENOTIFIED, null, current.getLevel(), why + ": paging again", now));
+    if (current.getPagesSent() > 0) {
+      page(next, current.getPagesSent(), now, out, current.getIncidentId() + "/renotify/" + count);
+    }
+    return out.transition(next.build());
+  }
+
+  /**
+   * An acknowledgement or resolution that comes after its SLA deadline, before the sweep fired
+   * that deadline (a late sweep, a backlog), still records the breach.
+   */
+  private void lateBreach(IncidentState current, IncidentState.Builder next, Instant at, boolean acknowledge,
+      List<TimelineEvent> timeline) {
+    Instant due = acknowledge ? current.getAcknowledgeDueAt() : current.getResolveDueAt();
+    Instant breached = acknowledge ? current.getAcknowledgeBreachedAt() : current.getResolveBreachedAt();
+    if (due != null && breached == null && at.isAfter(due)) {
+      timeline.add(breach(current, next, due, acknowledge));
+    }
+  }
+
+  /** Records the breach of the acknowledge or resolve SLA, dated at the deadline that passed. */
+  private Transition breach(IncidentState current, Instant deadline, boolean acknowledge) {
+    IncidentState.Builder next = IncidentState.newBuilder(current);
+    TimelineEvent event = breach(current, next, deadline, acknowledge);
+    return new Transition(next.build(), List.of(), List.of(event), null);
+  }
+
+  private TimelineEvent breach(IncidentState current, IncidentState.Builder next, Instant deadline, boolean acknowledge) {
+    PagewireConfig.Sla sla = config.sla(current.getPriority());
+    String what;
+    if (acknowledge) {
+      next.setAcknowledgeBreachedAt(deadline);
+      what = "acknowledge SLA breached: not acknowledged within " + sla.acknowledgeWithin();
+    } else {
+      next.setResolveBreachedAt(deadline);
+      what = "resolve SLA breached: not resolved within " + sla.resolveWithin();
+    }
+    TimelineEvent event = timelineEvent(current.getIncidentId() + "/sla-breached/" + (acknowledge ? "acknowledge" : "resolve"),
+        current.getIncidentId(), TimelineEventType.SLA_BREACHED, null, current.getLevel(),
+        what + (sla.businessHours() ? " business hours" : "") + " (due " + deadline + ")", deadline);
+    return event;
+  }
+
+  /**
+   * Pages step {@code step} at {@code now} and sets the deadline of the step after it, if any.
+   * {@code idPrefix} names the notifications; null for the step's own ({@code <incident>/page/<step>}).
+   */
+  private void page(IncidentState.Builder state, int step, Instant now, Emitted out, String idPrefix) {
+    IncidentState before = state.build();
+    int total = plan.totalSteps(before);
+    int level = plan.levelOfStep(before, step);
     state.setLevel(level).setPagesSent(step);
-    Duration wait = step == 1 ? sla.acknowledgeWithin() : sla.escalateEvery();
     // A zero delay would re-fire in the same sweep; one millisecond keeps each sweep finite.
-    state.setNextEscalationAt(step < totalSteps() ? now.plus(max(wait, Duration.ofMillis(1))) : null);
-    String id = state.getIncidentId();
-    notifications.add(notification(state.build(), id + "/page/" + step, NotificationKind.PAGE, level,
-        target.name(), target.channels(), now));
-    timeline.add(timelineEvent(id + "/paged/" + step, id, TimelineEventType.PAGED, null, level,
-        "paged " + target.name() + " via " + String.join(", ", target.channels())
-            + " (step " + step + " of " + totalSteps() + ")", now));
+    Duration wait = max(plan.waitAfter(before, step), Duration.ofMillis(1));
+    // Priorities on the business-hours clock (P3, P4) also escalate in business time: nobody is
+    // woken at night for them.
+    boolean businessHours = config.sla(before.getPriority()).businessHours();
+    state.setNextEscalationAt(step < total ? slaClock.plus(now, wait, businessHours) : null);
+    IncidentState after = state.build();
+    String id = after.getIncidentId();
+    List<EscalationPlan.Recipient> recipients = after.getAssignee() != null
+        ? List.of(new EscalationPlan.Recipient(after.getAssignee(), List.of()))
+        : plan.recipients(after, step, now);
+    String prefix = idPrefix != null ? idPrefix : id + "/page/" + step;
+    if (recipients.isEmpty()) {
+      // A schedule with nobody on call: say so in the history; the next step still comes.
+      out.timeline.add(timelineEvent(prefix.replaceFirst("/page/", "/paged/") + "/nobody", id, TimelineEventType.PAGED,
+          null, level, "nobody on call for level " + level + " (step " + step + " of " + total + ")", now));
+    }
+    for (EscalationPlan.Recipient recipient : recipients) {
+      String notificationId = recipients.size() == 1 ? prefix : prefix + "/" + recipient.id();
+      out.notify(notification(after, notificationId, NotificationKind.PAGE, level, recipient, now), now,
+          "step " + step + " of " + total);
+    }
   }
 
-  private static NotificationRequest notification(IncidentState state, String notificationId, NotificationKind kind,
-      int level, String recipient, List<String> channels, Instant now) {
+  private NotificationRequest notification(IncidentState state, String notificationId, NotificationKind kind,
+      int level, EscalationPlan.Recipient recipient, Instant now) {
+    Map<String, String> links = new LinkedHashMap<>(state.getLinks());
+    if (kind == NotificationKind.PAGE) {
+      links.put("acknowledge", linkUrl(this.links.sign(state.getIncidentId(), LinkSigner.ACKNOWLEDGE, recipient.id(), now)));
+      links.put("resolve", linkUrl(this.links.sign(state.getIncidentId(), LinkSigner.RESOLVE, recipient.id(), now)));
+    }
     return NotificationRequest.newBuilder()
         .setNotificationId(notificationId)
         .setIncidentId(state.getIncidentId())
         .setKind(kind)
         .setLevel(level)
-        .setRecipient(recipient)
-        .setChannels(channels)
+        .setRecipient(recipient.id())
+        .setChannels(recipient.channels())
         .setTitle(state.getTitle())
         .setSummary(state.getSummary())
         .setPriority(state.getPriority())
         .setSeverity(state.getSeverity())
         .setLabels(state.getLabels())
-        .setLinks(state.getLinks())
+        .setLinks(links)
         .setCreatedAt(now)
         .build();
   }
@@ -321,6 +652,14 @@ public final class IncidentLifecycle {
         .setDetail(detail)
         .setAt(at)
         .build();
+  }
+
+  private static String commandEventId(IncidentState current, String what, IncidentCommand command) {
+    return current.getIncidentId() + "/" + what + "/" + command.getCommandId();
+  }
+
+  private static String via(IncidentCommand command) {
+    return command.getVia() != null ? "via " + command.getVia() : "";
   }
 
   private static String summaryOf(Alert alert) {
@@ -343,11 +682,44 @@ public final class IncidentLifecycle {
     return null;
   }
 
+  private static void putIfPresent(Map<TimerKind, Instant> timers, TimerKind kind, Instant at) {
+    if (at != null) {
+      timers.put(kind, at);
+    }
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
   private static Duration max(Duration a, Duration b) {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static String stripTrailingSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** What one transition emits, in order: each page with its PAGED timeline event. */
+  private static final class Emitted {
+    final List<NotificationRequest> notifications = new ArrayList<>();
+    final List<TimelineEvent> timeline = new ArrayList<>();
+
+    void notify(NotificationRequest request, Instant now, String why) {
+      notifications.add(request);
+      String channels = request.getChannels().isEmpty() ? "their contact methods"
+          : String.join(", ", request.getChannels());
+      String id = request.getNotificationId();
+      TimelineEvent paged = timelineEvent(id.contains("/page/") ? id.replaceFirst("/page/", "/paged/") : id + "/paged",
+          request.getIncidentId(), TimelineEventType.PAGED, null, request.getLevel(),
+          "paged " + request.getRecipient() + " via " + channels + " (" + why + ")", now);
+      paged.setRecipient(request.getRecipient());
+      paged.setNotificationId(request.getNotificationId());
+      timeline.add(paged);
+    }
+
+    Transition transition(IncidentState state) {
+      return new Transition(state, notifications, timeline, null);
+    }
   }
 }

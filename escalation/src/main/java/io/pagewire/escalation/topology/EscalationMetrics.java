@@ -4,12 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pagewire.escalation.state.TimerKind;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The escalation service's meters. Counters: {@code pagewire.escalation.pages} (PAGE requests
  * emitted), {@code pagewire.escalation.escalations} (deadlines that escalated),
+ * {@code pagewire.escalation.timers} (timers fired, tag {@code kind}: escalate, snooze_end,
+ * renotify, acknowledge_sla, resolve_sla),
  * {@code pagewire.escalation.ignored.commands} and {@code pagewire.escalation.ignored.events}
  * (inputs for unknown, resolved or already acknowledged incidents),
  * {@code pagewire.escalation.invalid.records} (dead-lettered input). Timer
@@ -26,6 +31,7 @@ public final class EscalationMetrics {
   final Counter invalidRecords;
   final Timer sweep;
   private final Map<String, Long> latenessByTask = new ConcurrentHashMap<>();
+  private final Map<TimerKind, Counter> timers = new EnumMap<>(TimerKind.class);
 
   public EscalationMetrics(MeterRegistry registry) {
     pages = Counter.builder("pagewire.escalation.pages").description("page requests emitted").register(registry);
@@ -37,6 +43,10 @@ public final class EscalationMetrics {
         .description("incident events for unknown or resolved incidents, and duplicate openings").register(registry);
     invalidRecords = Counter.builder("pagewire.escalation.invalid.records")
         .description("input records that could not be processed, sent to the dead-letter topic").register(registry);
+    for (TimerKind kind : TimerKind.values()) {
+      timers.put(kind, Counter.builder("pagewire.escalation.timers").tag("kind", kind.name().toLowerCase(Locale.ROOT))
+          .description("timers that fired (stale ones not counted)").register(registry));
+    }
     sweep = Timer.builder("pagewire.escalation.sweep").description("one sweep of due escalation deadlines")
         .register(registry);
     Gauge.builder("pagewire.escalation.sweep.lateness", latenessByTask,
@@ -44,6 +54,13 @@ public final class EscalationMetrics {
         .baseUnit("milliseconds")
         .description("how late the most overdue deadline of the latest sweep fired")
         .register(registry);
+  }
+
+  void fired(TimerKind kind) {
+    timers.get(kind).increment();
+    if (kind == TimerKind.ESCALATE) {
+      escalations.increment();
+    }
   }
 
   void lateness(String task, long millis) {

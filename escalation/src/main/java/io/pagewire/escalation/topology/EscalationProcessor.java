@@ -1,18 +1,25 @@
 package io.pagewire.escalation.topology;
 
+import io.pagewire.escalation.schedule.OverrideSource;
+import io.pagewire.escalation.schedule.ScheduleOverrides;
 import io.pagewire.escalation.state.IncidentLifecycle;
+import io.pagewire.escalation.state.TimerKind;
 import io.pagewire.escalation.state.Transition;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentState;
+import io.pagewire.schemas.IncidentTimeline;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationRequest;
+import io.pagewire.schemas.ScheduleOverride;
 import io.pagewire.schemas.TimelineEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -25,9 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies incident events, commands and due deadlines to the incident store through
- * {@link IncidentLifecycle}, keeps the deadline index in step with each incident's
- * {@code nextEscalationAt}, and forwards what the lifecycle emits. Every write happens on the
+ * Applies incident events, commands and due timers to the incident store through
+ * {@link IncidentLifecycle}, keeps the deadline index in step with the timers each incident's
+ * state needs ({@link IncidentLifecycle#timers}), appends every timeline event to the incident's
+ * bounded timeline in {@value EscalationTopology#TIMELINE_STORE}, and forwards what the
+ * lifecycle emits. Every write happens on the
  * stream thread inside the task's exactly-once transaction, together with the input offsets, so
  * a crash replays a whole input or none of it.
  */
@@ -43,7 +52,8 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
    */
   private static final long IDLE_WATERMARK_PERSIST_MILLIS = Duration.ofMinutes(1).toMillis();
 
-  private final IncidentLifecycle lifecycle;
+  private final Function<OverrideSource, IncidentLifecycle> lifecycles;
+  private IncidentLifecycle lifecycle;
   private final Duration sweepInterval;
   private final int sweepBatch;
   private final EscalationMetrics metrics;
@@ -52,12 +62,15 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
   private KeyValueStore<String, IncidentState> incidents;
   private KeyValueStore<Bytes, byte[]> deadlines;
   private KeyValueStore<String, Long> watermarks;
+  private KeyValueStore<String, IncidentTimeline> timelines;
   /** No index entry has a deadline below this; sweeps start their scan here. */
   private long watermark;
   private long persistedWatermark;
 
-  EscalationProcessor(IncidentLifecycle lifecycle, Duration sweepInterval, int sweepBatch, EscalationMetrics metrics) {
-    this.lifecycle = lifecycle;
+  /** @param lifecycles the lifecycle, given where schedule overrides are (known at {@link #init}) */
+  EscalationProcessor(Function<OverrideSource, IncidentLifecycle> lifecycles, Duration sweepInterval, int sweepBatch,
+      EscalationMetrics metrics) {
+    this.lifecycles = lifecycles;
     this.sweepInterval = sweepInterval;
     this.sweepBatch = sweepBatch;
     this.metrics = metrics;
@@ -66,9 +79,12 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    KeyValueStore<String, ScheduleOverride> overrides = context.getStateStore(ScheduleOverrides.STORE);
+    this.lifecycle = lifecycles.apply(OverrideSource.of(overrides));
     this.incidents = context.getStateStore(EscalationTopology.INCIDENTS_STORE);
     this.deadlines = context.getStateStore(EscalationTopology.DEADLINES_STORE);
     this.watermarks = context.getStateStore(EscalationTopology.WATERMARK_STORE);
+    this.timelines = context.getStateStore(EscalationTopology.TIMELINE_STORE);
     Long stored = watermarks.get(WATERMARK_KEY);
     watermark = stored != null ? stored : 0L;
     persistedWatermark = watermark;
@@ -116,9 +132,10 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
   }
 
   /**
-   * Finds every deadline due by the punctuation time, from the watermark up, at most
+   * Finds every timer due by the punctuation time, from the watermark up, at most
    * {@code sweepBatch} of them; what is left waits for the next sweep. Skipped or late
-   * punctuations lose nothing: the scan covers everything overdue, however old.
+   * punctuations lose nothing: the scan covers everything overdue, however old. The cost of a
+   * sweep is the timers it fires (plus the tombstones just below them), not the incidents open.
    */
   private void sweep(long now) {
     long started = System.nanoTime();
@@ -134,17 +151,16 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     Instant at = Instant.ofEpochMilli(now);
     for (Bytes key : due) {
       DeadlineKey entry = DeadlineKey.parse(key);
+      // Fired or stale, the entry goes; an applied transition indexes what the state needs next.
+      deadlines.delete(key);
       IncidentState before = incidents.get(entry.incidentId());
-      Transition transition = lifecycle.onDeadline(before, entry.deadline(), at);
+      Transition transition = lifecycle.onTimer(before, entry.kind(), entry.deadline(), at);
       if (transition.applied()) {
         lateness = Math.max(lateness, now - entry.deadlineMillis());
-        metrics.escalations.increment();
-        log.info("escalating: incidentId={} deadline={} level={}", entry.incidentId(), entry.deadline(),
-            transition.state().getLevel());
+        metrics.fired(entry.kind());
+        log.info("timer fired: incidentId={} timer={} deadline={} level={}", entry.incidentId(), entry.kind(),
+            entry.deadline(), transition.state().getLevel());
         apply(entry.incidentId(), before, transition);
-      } else {
-        // An applied transition replaced the entry through reindex; a stale one just goes.
-        deadlines.delete(key);
       }
     }
     // All deadlines below the last one taken are gone; with nothing left up to now, all up to now are.
@@ -168,7 +184,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     }
     IncidentState after = transition.state();
     incidents.put(incidentId, after);
-    reindex(incidentId, before != null ? before.getNextEscalationAt() : null, after.getNextEscalationAt());
+    reindex(incidentId, IncidentLifecycle.timers(before), IncidentLifecycle.timers(after));
     for (NotificationRequest request : transition.notifications()) {
       if (request.getKind() == NotificationKind.PAGE) {
         metrics.pages.increment();
@@ -182,21 +198,28 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
       context.forward(new Record<String, SpecificRecord>(incidentId, event, event.getAt().toEpochMilli()),
           EscalationTopology.TIMELINE_SINK);
     }
+    if (!transition.timeline().isEmpty()) {
+      timelines.put(incidentId, TimelineLog.append(timelines.get(incidentId), incidentId, transition.timeline()));
+    }
   }
 
-  private void reindex(String incidentId, Instant before, Instant after) {
-    if (Objects.equals(before, after)) {
-      return;
-    }
-    if (before != null) {
-      deadlines.delete(DeadlineKey.of(before, incidentId).bytes());
-    }
-    if (after != null) {
-      deadlines.put(DeadlineKey.of(after, incidentId).bytes(), PRESENT);
-      // A deadline already in the past (an old event, a priority raise) must still be found.
-      if (after.toEpochMilli() < watermark) {
-        watermark = after.toEpochMilli();
-        persistWatermark();
+  private void reindex(String incidentId, Map<TimerKind, Instant> before, Map<TimerKind, Instant> after) {
+    for (TimerKind kind : TimerKind.values()) {
+      Instant was = before.get(kind);
+      Instant is = after.get(kind);
+      if (Objects.equals(was, is)) {
+        continue;
+      }
+      if (was != null) {
+        deadlines.delete(DeadlineKey.of(was, kind, incidentId).bytes());
+      }
+      if (is != null) {
+        deadlines.put(DeadlineKey.of(is, kind, incidentId).bytes(), PRESENT);
+        // A deadline already in the past (an old event, a priority raise) must still be found.
+        if (is.toEpochMilli() < watermark) {
+          watermark = is.toEpochMilli();
+          persistWatermark();
+        }
       }
     }
   }

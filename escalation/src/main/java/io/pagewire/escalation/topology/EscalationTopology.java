@@ -2,9 +2,17 @@ package io.pagewire.escalation.topology;
 
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pagewire.escalation.links.LinkSigner;
 import io.pagewire.escalation.state.IncidentLifecycle;
+import io.pagewire.platform.calendar.BusinessCalendar;
+import io.pagewire.escalation.policy.EscalationPolicies;
+import io.pagewire.escalation.schedule.OnCall;
+import io.pagewire.escalation.schedule.OverrideSource;
+import io.pagewire.escalation.schedule.ScheduleOverrides;
+import io.pagewire.escalation.state.PolicyPlan;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.IncidentState;
+import io.pagewire.schemas.IncidentTimeline;
 import io.pagewire.schemas.Topics;
 import io.pagewire.schemas.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,8 +29,11 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@value #INCIDENTS_STORE}: incident id to {@link IncidentState}; queryable (the incidents
  *       API reads it). Resolved incidents stay in it.</li>
- *   <li>{@value #DEADLINES_STORE}: the deadline index, key = 8-byte big-endian epoch-millis
- *       deadline + incident id, empty value; one entry per incident that has a next escalation.</li>
+ *   <li>{@value #DEADLINES_STORE}: the deadline index of every timer ({@link DeadlineKey}: 8-byte
+ *       big-endian epoch-millis deadline, timer kind, incident id; empty value); at most one entry
+ *       per incident and timer kind.</li>
+ *   <li>{@value #TIMELINE_STORE}: incident id to its bounded timeline ({@link IncidentTimeline});
+ *       queryable.</li>
  *   <li>{@value #WATERMARK_STORE}: per task, the deadline below which the index holds nothing, so
  *       a sweep does not rescan the tombstones of deadlines already fired or cancelled.</li>
  * </ul>
@@ -35,6 +46,7 @@ public final class EscalationTopology {
   public static final String INCIDENTS_STORE = "escalation-incidents";
   public static final String DEADLINES_STORE = "escalation-deadlines";
   public static final String WATERMARK_STORE = "escalation-watermark";
+  public static final String TIMELINE_STORE = "escalation-timeline";
 
   static final String EVENTS_SOURCE = "incident-events";
   static final String COMMANDS_SOURCE = "incident-commands";
@@ -46,12 +58,16 @@ public final class EscalationTopology {
 
   /** The topology with its meters going nowhere (for tests and topology descriptions). */
   public static Topology build(PagewireConfig config) {
-    return build(config, new CompositeMeterRegistry());
+    return build(config, new CompositeMeterRegistry(), LinkSigner.forConfig(config));
   }
 
-  /** The topology, its meters registered in {@code metrics} (see {@link EscalationMetrics}). */
-  public static Topology build(PagewireConfig config, MeterRegistry metrics) {
-    IncidentLifecycle lifecycle = new IncidentLifecycle(config);
+  /**
+   * The topology, its meters registered in {@code metrics} (see {@link EscalationMetrics}), its
+   * one-click links signed by {@code links} (the incidents API must verify with the same signer).
+   */
+  public static Topology build(PagewireConfig config, MeterRegistry metrics, LinkSigner links) {
+    EscalationPolicies policies = new EscalationPolicies(config);
+    BusinessCalendar calendar = BusinessCalendar.of(config);
     EscalationMetrics meters = new EscalationMetrics(metrics);
     PagewireConfig.Escalation escalation = config.escalation();
 
@@ -61,7 +77,8 @@ public final class EscalationTopology {
     topology.addSource(COMMANDS_SOURCE, Topics.INCIDENT_COMMANDS.keySerde().deserializer(),
         Topics.INCIDENT_COMMANDS.valueSerde().deserializer(), Topics.INCIDENT_COMMANDS.name());
     topology.addProcessor(PROCESSOR,
-        () -> new EscalationProcessor(lifecycle, escalation.sweepInterval(), escalation.sweepBatch(), meters),
+        () -> new EscalationProcessor(overrides -> lifecycle(config, policies, calendar, overrides, links),
+            escalation.sweepInterval(), escalation.sweepBatch(), meters),
         EVENTS_SOURCE, COMMANDS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENTS_STORE),
         Serdes.String(), AvroSerde.of(IncidentState.class)), PROCESSOR);
@@ -69,6 +86,10 @@ public final class EscalationTopology {
         Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE),
         Serdes.String(), Serdes.Long()), PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
+        Serdes.String(), AvroSerde.of(IncidentTimeline.class)), PROCESSOR);
+    // Who is on call depends on schedule overrides, which every instance needs in full.
+    ScheduleOverrides.addTo(topology);
     topology.addSink(NOTIFICATIONS_SINK, Topics.NOTIFICATION_REQUESTS.name(),
         Topics.NOTIFICATION_REQUESTS.keySerde().serializer(), Topics.NOTIFICATION_REQUESTS.valueSerde().serializer(),
         PROCESSOR);
@@ -76,5 +97,19 @@ public final class EscalationTopology {
         Topics.INCIDENT_TIMELINE.keySerde().serializer(), Topics.INCIDENT_TIMELINE.valueSerde().serializer(),
         PROCESSOR);
     return topology;
+  }
+
+  /**
+   * The lifecycle the topology runs: the configured policies with on-call from {@code overrides},
+   * SLA clocks on the business calendar, links signed by {@code links}.
+   */
+  public static IncidentLifecycle lifecycle(PagewireConfig config, EscalationPolicies policies,
+      BusinessCalendar calendar, OverrideSource overrides, LinkSigner links) {
+    return new IncidentLifecycle(config, new PolicyPlan(policies, new OnCall(config, overrides)), calendar::deadline, links);
+  }
+
+  /** {@link #lifecycle(PagewireConfig, EscalationPolicies, BusinessCalendar, OverrideSource, LinkSigner)} without overrides. */
+  public static IncidentLifecycle lifecycle(PagewireConfig config, LinkSigner links) {
+    return lifecycle(config, new EscalationPolicies(config), BusinessCalendar.of(config), OverrideSource.NONE, links);
   }
 }

@@ -5,8 +5,10 @@ import static io.pagewire.escalation.IncidentFixtures.event;
 import static io.pagewire.escalation.IncidentFixtures.opened;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pagewire.escalation.links.LinkSigner;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.CommandType;
+import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentStatus;
@@ -39,7 +41,13 @@ class IncidentLifecycleTest {
         .withSla(sla).withEscalation(new PagewireConfig.Escalation(LEVELS, 0, repeat, null));
   }
 
-  private final IncidentLifecycle lifecycle = new IncidentLifecycle(config(1, null));
+  private static final LinkSigner SIGNER = new LinkSigner("test-key-0123456789abcdef".getBytes(), Duration.ofHours(24));
+
+  private static IncidentLifecycle lifecycle(PagewireConfig config) {
+    return io.pagewire.escalation.topology.EscalationTopology.lifecycle(config, SIGNER);
+  }
+
+  private final IncidentLifecycle lifecycle = lifecycle(config(1, null));
 
   private IncidentState open(Priority priority) {
     return lifecycle.onEvent(null, opened(ID, priority, T0)).state();
@@ -70,11 +78,15 @@ class IncidentLifecycleTest {
     NotificationRequest page = lifecycle.onEvent(null, opened(ID, Priority.P1, T0)).notifications().get(0);
 
     assertThat(page.getSummary()).isEqualTo("CheckoutDown is failing");
-    assertThat(page.getLinks()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "incident", "https://pagewire.example/api/v1/incidents/inc-1",
-        "acknowledge", "https://pagewire.example/api/v1/incidents/inc-1/acknowledge",
-        "resolve", "https://pagewire.example/api/v1/incidents/inc-1/resolve",
-        "runbook", "https://runbooks.example/CheckoutDown"));
+    assertThat(page.getLinks()).containsEntry("incident", "https://pagewire.example/api/v1/incidents/inc-1")
+        .containsEntry("runbook", "https://runbooks.example/CheckoutDown")
+        .containsOnlyKeys("incident", "runbook", "acknowledge", "resolve");
+    String prefix = "https://pagewire.example/api/v1/links/";
+    assertThat(page.getLinks().get("acknowledge")).startsWith(prefix);
+    assertThat(SIGNER.verify(page.getLinks().get("acknowledge").substring(prefix.length()))).hasValue(
+        new LinkSigner.Link("inc-1", LinkSigner.ACKNOWLEDGE, "primary", T0.plus(Duration.ofHours(24))));
+    assertThat(SIGNER.verify(page.getLinks().get("resolve").substring(prefix.length()))).hasValue(
+        new LinkSigner.Link("inc-1", LinkSigner.RESOLVE, "primary", T0.plus(Duration.ofHours(24))));
     assertThat(page.getLabels()).containsEntry("service", "checkout");
   }
 
@@ -96,7 +108,7 @@ class IncidentLifecycleTest {
   @ParameterizedTest(name = "step {0} pages level {1}")
   @CsvSource({"1,1", "2,2", "3,3", "4,1", "5,2", "6,3", "7,1"})
   void shouldWrapToLevelOneAfterTheLastLevel(int step, int level) {
-    assertThat(lifecycle.levelOfStep(step)).isEqualTo(level);
+    assertThat(new io.pagewire.escalation.policy.EscalationPolicies(config(1, null)).forIncident(null, Priority.P0).stepNumber(step)).isEqualTo(level);
   }
 
   @Test
@@ -106,7 +118,7 @@ class IncidentLifecycleTest {
     Instant now = T0;
     while (state.getNextEscalationAt() != null) {
       now = state.getNextEscalationAt();
-      Transition t = lifecycle.onDeadline(state, now, now);
+      Transition t = lifecycle.onTimer(state, TimerKind.ESCALATE, now, now);
       assertThat(t.applied()).isTrue();
       assertThat(t.notifications()).singleElement()
           .extracting(NotificationRequest::getNotificationId).isEqualTo("inc-1/page/" + t.state().getPagesSent());
@@ -114,7 +126,7 @@ class IncidentLifecycleTest {
       levels.add(state.getLevel());
     }
 
-    assertThat(lifecycle.totalSteps()).isEqualTo(6);
+    assertThat(lifecycle.totalSteps(state)).isEqualTo(6);
     assertThat(levels).containsExactly(1, 2, 3, 1, 2, 3);
     assertThat(now).isEqualTo(T0.plus(Duration.ofMinutes(15 * 6 - 15)));
   }
@@ -124,7 +136,7 @@ class IncidentLifecycleTest {
     IncidentState state = open(Priority.P0);
     Instant lateSweep = state.getNextEscalationAt().plus(Duration.ofHours(2));
 
-    Transition t = lifecycle.onDeadline(state, state.getNextEscalationAt(), lateSweep);
+    Transition t = lifecycle.onTimer(state, TimerKind.ESCALATE, state.getNextEscalationAt(), lateSweep);
 
     assertThat(t.state().getLevel()).isEqualTo(2);
     assertThat(t.state().getNextEscalationAt()).isEqualTo(lateSweep.plus(Duration.ofMinutes(15)));
@@ -138,9 +150,9 @@ class IncidentLifecycleTest {
     Instant deadline = state.getNextEscalationAt();
     IncidentState acked = lifecycle.onCommand(state, command(ID, CommandType.ACKNOWLEDGE, "alice", T0)).state();
 
-    assertThat(lifecycle.onDeadline(acked, deadline, deadline).applied()).isFalse();
-    assertThat(lifecycle.onDeadline(state, deadline.minusMillis(1), deadline).applied()).isFalse();
-    assertThat(lifecycle.onDeadline(null, deadline, deadline).applied()).isFalse();
+    assertThat(lifecycle.onTimer(acked, TimerKind.ESCALATE, deadline, deadline).applied()).isFalse();
+    assertThat(lifecycle.onTimer(state, TimerKind.ESCALATE, deadline.minusMillis(1), deadline).applied()).isFalse();
+    assertThat(lifecycle.onTimer(null, TimerKind.ESCALATE, deadline, deadline).applied()).isFalse();
   }
 
   @Test
@@ -156,7 +168,7 @@ class IncidentLifecycleTest {
     assertThat(t.timeline()).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo(TimelineEventType.ACKNOWLEDGED);
       assertThat(e.getActor()).isEqualTo("alice");
-      assertThat(e.getEventId()).isEqualTo("inc-1/acknowledged");
+      assertThat(e.getEventId()).isEqualTo("inc-1/acknowledged/" + command(ID, CommandType.ACKNOWLEDGE, "alice", at).getCommandId());
     });
   }
 
@@ -178,7 +190,7 @@ class IncidentLifecycleTest {
   @Test
   void shouldSendResolvedToTheDistinctChannelsOfEveryLevelPaged() {
     IncidentState state = open(Priority.P0);
-    state = lifecycle.onDeadline(state, state.getNextEscalationAt(), state.getNextEscalationAt()).state();
+    state = lifecycle.onTimer(state, TimerKind.ESCALATE, state.getNextEscalationAt(), state.getNextEscalationAt()).state();
     Instant at = T0.plus(Duration.ofMinutes(20));
 
     Transition t = lifecycle.onEvent(state, event(ID, 2, IncidentEventType.RESOLVED, Priority.P0, at));
@@ -193,7 +205,10 @@ class IncidentLifecycleTest {
       assertThat(n.getChannels()).containsExactly("slack", "email", "sms");
       assertThat(n.getRecipient()).isEqualTo("primary, secondary");
     });
-    assertThat(t.timeline()).singleElement().extracting(TimelineEvent::getActor).isNull();
+    // Resolved after the 15-minute acknowledge SLA without an acknowledgement: the breach is recorded too.
+    assertThat(t.timeline()).extracting(TimelineEvent::getType)
+        .containsExactly(TimelineEventType.SLA_BREACHED, TimelineEventType.RESOLVED);
+    assertThat(t.timeline().get(1).getActor()).isNull();
   }
 
   @Test
@@ -220,7 +235,7 @@ class IncidentLifecycleTest {
   @Test
   void shouldNeverPushTheDeadlineLaterWhenPriorityIsRaised() {
     Duration d = Duration.ofDays(7);
-    IncidentLifecycle odd = new IncidentLifecycle(config(1, Map.of(
+    IncidentLifecycle odd = lifecycle(config(1, Map.of(
         Priority.P1, new PagewireConfig.Sla(Duration.ofHours(2), Duration.ofHours(2), d, true),
         Priority.P2, new PagewireConfig.Sla(Duration.ofMinutes(30), Duration.ofMinutes(30), d, true))));
     IncidentState p2 = odd.onEvent(null, opened(ID, Priority.P2, T0)).state();
@@ -249,5 +264,65 @@ class IncidentLifecycleTest {
     assertThat(t.state().getPriority()).isEqualTo(Priority.P0);
     assertThat(t.state().getNextEscalationAt()).isEqualTo(p0.getNextEscalationAt());
     assertThat(t.timeline()).singleElement().extracting(TimelineEvent::getType).isEqualTo(TimelineEventType.ALERT_ADDED);
+  }
+
+  private static IncidentEvent muted(IncidentEvent event, boolean muted) {
+    return IncidentEvent.newBuilder(event).setMuted(muted).setSilenced(muted)
+        .setSilencedBy(muted ? List.of("maintenance-42") : List.of()).build();
+  }
+
+  @Test
+  void shouldOpenASilencedIncidentWithoutPagingOrClocks() {
+    Transition t = lifecycle.onEvent(null, muted(opened(ID, Priority.P0, T0), true));
+
+    assertThat(t.notifications()).isEmpty();
+    assertThat(t.state().getMuted()).isTrue();
+    assertThat(t.state().getPagesSent()).isZero();
+    assertThat(IncidentLifecycle.timers(t.state())).isEmpty();
+    assertThat(t.timeline()).extracting(TimelineEvent::getType)
+        .containsExactly(TimelineEventType.OPENED, TimelineEventType.SILENCED);
+    assertThat(t.timeline().get(1).getDetail()).contains("maintenance-42");
+  }
+
+  @Test
+  void shouldPageLevelOneAndStartTheClocksWhenTheSilenceEnds() {
+    IncidentState silenced = lifecycle.onEvent(null, muted(opened(ID, Priority.P0, T0), true)).state();
+    Instant expiry = T0.plus(Duration.ofHours(2));
+
+    Transition t = lifecycle.onEvent(silenced, event(ID, 2, IncidentEventType.ALERT_ADDED, Priority.P0, expiry));
+
+    assertThat(t.state().getMuted()).isFalse();
+    assertThat(t.notifications()).extracting(NotificationRequest::getNotificationId).containsExactly("inc-1/page/1");
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(expiry.plus(Duration.ofMinutes(15)));
+    assertThat(t.state().getAcknowledgeDueAt()).isEqualTo(expiry.plus(Duration.ofMinutes(15)));
+  }
+
+  @Test
+  void shouldStopTheEscalationClockWhileMutedAndPageTheCurrentStepAgainWhenUnmuted() {
+    IncidentState paging = open(Priority.P0);
+    Instant silencedAt = T0.plus(Duration.ofMinutes(5));
+
+    Transition mute = lifecycle.onEvent(paging, muted(event(ID, 2, IncidentEventType.ALERT_ADDED, Priority.P0, silencedAt), true));
+
+    assertThat(mute.notifications()).isEmpty();
+    assertThat(IncidentLifecycle.timers(mute.state())).doesNotContainKey(TimerKind.ESCALATE);
+    Instant unmutedAt = T0.plus(Duration.ofMinutes(40));
+    Transition unmute = lifecycle.onEvent(mute.state(), event(ID, 3, IncidentEventType.ALERT_ADDED, Priority.P0, unmutedAt));
+
+    assertThat(unmute.notifications()).singleElement().satisfies(page -> {
+      assertThat(page.getLevel()).isEqualTo(1);
+      assertThat(page.getNotificationId()).isEqualTo("inc-1/unmuted/3");
+    });
+    assertThat(IncidentLifecycle.timers(unmute.state())).containsEntry(TimerKind.ESCALATE, unmutedAt.plus(Duration.ofMinutes(15)));
+  }
+
+  @Test
+  void shouldNotPageAMutedIncidentWhosePriorityRises() {
+    IncidentState silenced = lifecycle.onEvent(null, muted(opened(ID, Priority.P4, T0), true)).state();
+
+    Transition t = lifecycle.onEvent(silenced, muted(event(ID, 2, IncidentEventType.PRIORITY_RAISED, Priority.P0, T0), true));
+
+    assertThat(t.state().getPriority()).isEqualTo(Priority.P0);
+    assertThat(t.notifications()).isEmpty();
   }
 }

@@ -6,6 +6,9 @@ import static io.pagewire.escalation.IncidentFixtures.opened;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pagewire.escalation.links.LinkSigner;
+import io.pagewire.escalation.state.TimerKind;
+import io.pagewire.platform.config.BusinessHours;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.schemas.CommandType;
@@ -14,6 +17,9 @@ import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentStatus;
+import io.pagewire.schemas.IncidentTimeline;
+import io.pagewire.schemas.Note;
+import io.pagewire.schemas.NoteKind;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.Priority;
@@ -43,6 +49,8 @@ class EscalationTopologyTest {
       new PagewireConfig.Level("secondary", List.of("slack", "sms")),
       new PagewireConfig.Level("manager", List.of("email")));
 
+  static final LinkSigner SIGNER = new LinkSigner("test-key-0123456789abcdef".getBytes(), Duration.ofHours(24));
+
   @TempDir
   Path stateDir;
 
@@ -70,7 +78,7 @@ class EscalationTopologyTest {
   private void start(PagewireConfig config) {
     sweepInterval = config.escalation().sweepInterval();
     wallClock = T0;
-    driver = new TopologyTestDriver(EscalationTopology.build(config, registry),
+    driver = new TopologyTestDriver(EscalationTopology.build(config, registry, SIGNER),
         KafkaSettings.streams(config, "pagewire-escalation", null), T0);
     events = driver.createInputTopic(Topics.INCIDENT_EVENTS.name(),
         Topics.INCIDENT_EVENTS.keySerde().serializer(), Topics.INCIDENT_EVENTS.valueSerde().serializer());
@@ -102,7 +110,17 @@ class EscalationTopologyTest {
   }
 
   private void send(String id, CommandType type, String actor, Instant at) {
-    commands.pipeInput(id, command(id, type, actor, at), at);
+    send(command(id, type, actor, at));
+  }
+
+  private void send(IncidentCommand command) {
+    commands.pipeInput(command.getIncidentId(), command, command.getAt());
+  }
+
+  /** Moves time to {@code offset} and answers the notification ids sent on the way. */
+  private List<String> pagesUntil(Duration offset) {
+    advanceTo(offset);
+    return notifications.readValuesToList().stream().map(NotificationRequest::getNotificationId).toList();
   }
 
   private IncidentState incident(String id) {
@@ -150,8 +168,9 @@ class EscalationTopologyTest {
       assertThat(page.getRecipient()).isEqualTo("secondary");
       assertThat(page.getCreatedAt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
     });
+    // The acknowledge SLA (15 minutes for P0) passed at the same moment.
     assertThat(timeline.readValuesToList()).extracting(TimelineEvent::getType)
-        .containsExactly(TimelineEventType.ESCALATED, TimelineEventType.PAGED);
+        .containsExactly(TimelineEventType.ESCALATED, TimelineEventType.PAGED, TimelineEventType.SLA_BREACHED);
     assertThat(incident("inc-1").getLevel()).isEqualTo(2);
     assertThat(incident("inc-1").getNextEscalationAt()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
     assertThat(counter("pagewire.escalation.escalations")).isEqualTo(1.0);
@@ -184,16 +203,25 @@ class EscalationTopologyTest {
     Instant deadline = incident("inc-1").getNextEscalationAt();
     send("inc-1", CommandType.ACKNOWLEDGE, "alice", T0.plus(Duration.ofMinutes(1)));
     KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(EscalationTopology.DEADLINES_STORE);
-    assertThat(index.approximateNumEntries()).isZero();
+    // Left: the acknowledgement timeout (30 minutes for P0) and the resolve target.
+    assertThat(timerKinds(index)).containsExactly(TimerKind.RENOTIFY, TimerKind.RESOLVE_SLA);
     // An index entry the acknowledgement did not remove (as after a lost delete) must not page.
-    index.put(DeadlineKey.of(deadline, "inc-1").bytes(), new byte[0]);
+    index.put(DeadlineKey.of(deadline, TimerKind.ESCALATE, "inc-1").bytes(), new byte[0]);
 
     advanceTo(Duration.ofMinutes(16));
 
     assertThat(notifications.readValuesToList()).extracting(NotificationRequest::getNotificationId)
         .containsExactly("inc-1/page/1");
-    assertThat(index.get(DeadlineKey.of(deadline, "inc-1").bytes())).isNull();
+    assertThat(index.get(DeadlineKey.of(deadline, TimerKind.ESCALATE, "inc-1").bytes())).isNull();
     assertThat(counter("pagewire.escalation.escalations")).isZero();
+  }
+
+  private static List<TimerKind> timerKinds(KeyValueStore<Bytes, byte[]> index) {
+    List<TimerKind> kinds = new java.util.ArrayList<>();
+    try (var all = index.all()) {
+      all.forEachRemaining(kv -> kinds.add(DeadlineKey.parse(kv.key).kind()));
+    }
+    return kinds;
   }
 
   @Test
@@ -276,13 +304,20 @@ class EscalationTopologyTest {
     open("inc-3", Priority.P0, T0.plusSeconds(2));
     notifications.readValuesToList();
 
+    // Each incident has two timers due: its escalation and its acknowledge SLA, same deadline.
     driver.advanceWallClockTime(Duration.ofMinutes(20));
     assertThat(notifications.readValuesToList()).extracting(NotificationRequest::getNotificationId)
-        .containsExactly("inc-1/page/2", "inc-2/page/2");
+        .containsExactly("inc-1/page/2");
+
+    driver.advanceWallClockTime(SWEEP);
+    assertThat(notifications.readValuesToList()).extracting(NotificationRequest::getNotificationId)
+        .containsExactly("inc-2/page/2");
 
     driver.advanceWallClockTime(SWEEP);
     assertThat(notifications.readValuesToList()).extracting(NotificationRequest::getNotificationId)
         .containsExactly("inc-3/page/2");
+    assertThat(timeline.readValuesToList()).filteredOn(e -> e.getType() == TimelineEventType.SLA_BREACHED)
+        .hasSize(3);
   }
 
   @Test
@@ -304,10 +339,12 @@ class EscalationTopologyTest {
     start(config(null, 1, 0, Duration.ofMinutes(10)));
     open("inc-1", Priority.P4, T0);
 
-    advanceTo(Duration.ofDays(3));
+    advanceTo(Duration.ofDays(2));
 
     assertThat(notifications.isEmpty()).isTrue();
     assertThat(timeline.readValuesToList()).extracting(TimelineEvent::getType).containsExactly(TimelineEventType.OPENED);
+    // Opened on a Saturday, its acknowledge SLA is the next business day, Monday 09:00-17:00: not yet due.
+    assertThat(incident("inc-1").getAcknowledgeDueAt()).isEqualTo(Instant.parse("2025-03-03T17:00:00Z"));
     assertThat(incident("inc-1").getStatus()).isEqualTo(IncidentStatus.TRIGGERED);
     assertThat(counter("pagewire.escalation.pages")).isZero();
   }
@@ -340,5 +377,213 @@ class EscalationTopologyTest {
     assertThat(notifications.isEmpty()).isTrue();
     assertThat(incident("inc-1")).isNull();
     assertThat(incident("inc-2")).isNull();
+  }
+
+  @Test
+  void shouldFireEachStepAtItsDelayAndNotBefore() {
+    start(config(Map.of(Priority.P1, new PagewireConfig.Sla(Duration.ofMinutes(5), Duration.ofMinutes(10),
+        Duration.ofHours(8), true)), 0, 0, SWEEP));
+    open("inc-1", Priority.P1, T0);
+
+    assertThat(pagesUntil(Duration.ofMinutes(5).minus(SWEEP))).containsExactly("inc-1/page/1");
+    assertThat(pagesUntil(Duration.ofMinutes(5))).containsExactly("inc-1/page/2");
+    assertThat(pagesUntil(Duration.ofMinutes(15).minus(SWEEP))).isEmpty();
+    assertThat(pagesUntil(Duration.ofMinutes(15))).containsExactly("inc-1/page/3");
+    // repeat 0: one pass through the three levels, then silence.
+    assertThat(pagesUntil(Duration.ofHours(2))).isEmpty();
+    assertThat(incident("inc-1").getNextEscalationAt()).isNull();
+  }
+
+  @Test
+  void shouldPauseEscalationWhileSnoozedAndResumeAtTheCurrentStep() {
+    startDefault();
+    open("inc-1", Priority.P0, T0);
+    advanceTo(Duration.ofMinutes(5));
+    IncidentCommand snooze = command("inc-1", CommandType.SNOOZE, "alice", T0.plus(Duration.ofMinutes(5)));
+    snooze.setDurationMillis(Duration.ofMinutes(30).toMillis());
+    send(snooze);
+    assertThat(incident("inc-1").getStatus()).isEqualTo(IncidentStatus.SNOOZED);
+
+    // The escalation due at 15 minutes does not happen while snoozed.
+    assertThat(pagesUntil(Duration.ofMinutes(35).minus(SWEEP))).containsExactly("inc-1/page/1");
+    List<NotificationRequest> resumed = notificationsUntil(Duration.ofMinutes(35));
+    assertThat(resumed).singleElement().satisfies(page -> {
+      assertThat(page.getNotificationId()).isEqualTo("inc-1/renotify/1");
+      assertThat(page.getLevel()).isEqualTo(1);
+      assertThat(page.getRecipient()).isEqualTo("primary");
+    });
+    assertThat(incident("inc-1").getStatus()).isEqualTo(IncidentStatus.TRIGGERED);
+    // Escalation resumes from the current step: level 2 one acknowledge delay after resuming.
+    assertThat(pagesUntil(Duration.ofMinutes(50).minus(SWEEP))).isEmpty();
+    assertThat(pagesUntil(Duration.ofMinutes(50))).containsExactly("inc-1/page/2");
+    assertThat(timeline.readValuesToList()).extracting(TimelineEvent::getType).containsSubsequence(
+        TimelineEventType.SNOOZED, TimelineEventType.RENOTIFIED, TimelineEventType.PAGED, TimelineEventType.ESCALATED);
+  }
+
+  @Test
+  void shouldPageAgainWhenAnAcknowledgedIncidentIsNotResolvedWithinTheAcknowledgementTimeout() {
+    startDefault();
+    open("inc-1", Priority.P0, T0);
+    send("inc-1", CommandType.ACKNOWLEDGE, "alice", T0.plus(Duration.ofMinutes(5)));
+
+    // P0 default: the acknowledgement times out after 30 minutes.
+    assertThat(pagesUntil(Duration.ofMinutes(35).minus(SWEEP))).containsExactly("inc-1/page/1");
+    assertThat(pagesUntil(Duration.ofMinutes(35))).containsExactly("inc-1/renotify/1");
+    IncidentState state = incident("inc-1");
+    assertThat(state.getStatus()).isEqualTo(IncidentStatus.TRIGGERED);
+    assertThat(state.getRenotifications()).isEqualTo(1);
+    assertThat(timeline.readValuesToList()).extracting(TimelineEvent::getType).contains(TimelineEventType.RENOTIFIED);
+    // Acknowledged again and resolved: the clock stops for good.
+    send("inc-1", CommandType.ACKNOWLEDGE, "alice", T0.plus(Duration.ofMinutes(36)));
+    send("inc-1", CommandType.RESOLVE, "alice", T0.plus(Duration.ofMinutes(40)));
+    assertThat(pagesUntil(Duration.ofHours(6))).containsExactly("inc-1/resolved");
+    assertThat(timerKinds(driver.getKeyValueStore(EscalationTopology.DEADLINES_STORE))).isEmpty();
+  }
+
+  @Test
+  void shouldPageTheNextStepAtOnceWhenEscalatedByHand() {
+    startDefault();
+    open("inc-1", Priority.P0, T0);
+    send("inc-1", CommandType.ESCALATE, "alice", T0.plus(Duration.ofMinutes(2)));
+
+    List<NotificationRequest> pages = notifications.readValuesToList();
+    assertThat(pages).extracting(NotificationRequest::getNotificationId).containsExactly("inc-1/page/1", "inc-1/page/2");
+    assertThat(pages.get(1).getCreatedAt()).isEqualTo(T0.plus(Duration.ofMinutes(2)));
+    // The next step waits its full delay from the manual escalation.
+    assertThat(incident("inc-1").getNextEscalationAt()).isEqualTo(T0.plus(Duration.ofMinutes(17)));
+  }
+
+  @Test
+  void shouldSendLaterPagesToTheUserTheIncidentWasReassignedTo() {
+    startDefault();
+    open("inc-1", Priority.P0, T0);
+    IncidentCommand reassign = command("inc-1", CommandType.REASSIGN, "alice", T0.plus(Duration.ofMinutes(1)));
+    reassign.setUser("bob");
+    send(reassign);
+
+    List<NotificationRequest> sent = notificationsUntil(Duration.ofMinutes(15));
+    assertThat(sent).extracting(NotificationRequest::getRecipient).containsExactly("primary", "bob", "bob");
+    // A user's page names no channel: the notifier uses the user's contact methods.
+    assertThat(sent.get(2).getChannels()).isEmpty();
+    assertThat(sent.get(2).getNotificationId()).isEqualTo("inc-1/page/2");
+    assertThat(timeline.readValuesToList()).filteredOn(e -> e.getType() == TimelineEventType.REASSIGNED)
+        .singleElement().satisfies(e -> {
+          assertThat(e.getActor()).isEqualTo("alice");
+          assertThat(e.getRecipient()).isEqualTo("bob");
+        });
+  }
+
+  @Test
+  void shouldKeepNotesAndTheTimelineOnTheIncidentEvenAfterItIsResolved() {
+    startDefault();
+    open("inc-1", Priority.P0, T0);
+    send("inc-1", CommandType.RESOLVE, "alice", T0.plus(Duration.ofMinutes(3)));
+    IncidentCommand rootCause = command("inc-1", CommandType.ADD_NOTE, "alice", T0.plus(Duration.ofMinutes(4)));
+    rootCause.setNote("disk full");
+    rootCause.setNoteKind(NoteKind.ROOT_CAUSE);
+    send(rootCause);
+    IncidentCommand action = command("inc-1", CommandType.ADD_NOTE, "bob", T0.plus(Duration.ofMinutes(5)));
+    action.setNote("alert on disk usage");
+    action.setNoteKind(NoteKind.ACTION_ITEM);
+    action.setOwner("carol");
+    action.setDue(java.time.LocalDate.parse("2026-12-01"));
+    send(action);
+
+    assertThat(incident("inc-1").getNotes()).extracting(Note::getKind, Note::getText, Note::getOwner)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(NoteKind.ROOT_CAUSE, "disk full", null),
+            org.assertj.core.groups.Tuple.tuple(NoteKind.ACTION_ITEM, "alert on disk usage", "carol"));
+    KeyValueStore<String, IncidentTimeline> timelines = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
+    assertThat(timelines.get("inc-1").getEvents()).extracting(TimelineEvent::getType).containsExactly(
+        TimelineEventType.OPENED, TimelineEventType.PAGED, TimelineEventType.RESOLVED,
+        TimelineEventType.NOTE_ADDED, TimelineEventType.NOTE_ADDED);
+    assertThat(timelines.get("inc-1").getEvents().get(4).getDetail())
+        .isEqualTo("action_item: alert on disk usage [owner carol, due 2026-12-01]");
+  }
+
+  @Test
+  void shouldRecordEachSlaBreachOnceAndKeepItInTheIncidentHistory() {
+    startDefault();
+    open("inc-1", Priority.P1, T0);
+    send("inc-1", CommandType.ACKNOWLEDGE, "alice", T0.plus(Duration.ofMinutes(70)));
+
+    advanceTo(Duration.ofHours(9));
+
+    IncidentState state = incident("inc-1");
+    assertThat(state.getAcknowledgeBreachedAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+    assertThat(state.getResolveBreachedAt()).isEqualTo(T0.plus(Duration.ofHours(8)));
+    KeyValueStore<String, IncidentTimeline> timelines = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
+    assertThat(timelines.get("inc-1").getEvents()).filteredOn(e -> e.getType() == TimelineEventType.SLA_BREACHED)
+        .extracting(TimelineEvent::getAt).containsExactly(T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(8)));
+  }
+
+  private List<NotificationRequest> notificationsUntil(Duration offset) {
+    advanceTo(offset);
+    return notifications.readValuesToList();
+  }
+
+  @Test
+  void shouldBreachTheSlaOfAP3RaisedOnFridayEveningOnTheNextBusinessDayNotOnSaturday() {
+    // The default P3 target: acknowledge within one business day (8h of business time).
+    PagewireConfig config = PagewireConfig.defaults().withKafka("unused:9092", stateDir)
+        .withEscalation(new PagewireConfig.Escalation(LEVELS, 0, 1, Duration.ofMinutes(1),
+            new BusinessHours("Europe/Berlin", null, null, null, null), null, null, null, null));
+    start(config);
+    // Friday 7 March 2025, 18:30 in Berlin: business hours (09:00-17:00) are over for the week.
+    Instant fridayEvening = Instant.parse("2025-03-07T17:30:00Z");
+    advanceTo(Duration.between(T0, fridayEvening));
+    open("inc-p3", Priority.P3, fridayEvening);
+
+    // One business day: Monday 09:00-17:00 Berlin, 16:00 UTC.
+    Instant due = Instant.parse("2025-03-10T16:00:00Z");
+    assertThat(incident("inc-p3").getAcknowledgeDueAt()).isEqualTo(due);
+    advanceTo(Duration.between(T0, due).minusMinutes(1));
+    assertThat(timeline.readValuesToList()).extracting(TimelineEvent::getType)
+        .doesNotContain(TimelineEventType.SLA_BREACHED);
+    assertThat(incident("inc-p3").getAcknowledgeBreachedAt()).isNull();
+
+    advanceTo(Duration.between(T0, due));
+    assertThat(timeline.readValuesToList()).filteredOn(e -> e.getType() == TimelineEventType.SLA_BREACHED)
+        .singleElement().satisfies(e -> {
+          assertThat(e.getAt()).isEqualTo(due);
+          assertThat(e.getDetail()).startsWith("acknowledge SLA breached");
+        });
+    assertThat(incident("inc-p3").getAcknowledgeBreachedAt()).isEqualTo(due);
+  }
+
+  @Test
+  void shouldPageEachPolicyStepsOnCallUsersAtItsDelayNotBeforeAndStopAfterTheLastLoop() {
+    PagewireConfig config = io.pagewire.platform.config.ConfigLoader.parse("policy.yaml", """
+        users: {alice: {}, carol: {}}
+        escalation:
+          sweepInterval: 10s
+          schedules:
+            primary: {layers: [{users: [alice]}]}
+          policies:
+            payments:
+              steps:
+                - {delay: 10m, targets: [{schedule: primary}]}
+                - {delay: 20m, targets: [{user: carol}]}
+              repeat: 1
+          defaultPolicies: {P1: payments}
+        """).withKafka("unused:9092", stateDir);
+    start(config);
+    open("inc-1", Priority.P1, T0);
+
+    List<NotificationRequest> first = notificationsUntil(Duration.ofMinutes(10).minusSeconds(10));
+    assertThat(first).singleElement().satisfies(page -> {
+      assertThat(page.getRecipient()).isEqualTo("alice");
+      // No channels: the notifier uses alice's contact methods.
+      assertThat(page.getChannels()).isEmpty();
+    });
+    assertThat(notificationsUntil(Duration.ofMinutes(10))).extracting(NotificationRequest::getRecipient)
+        .containsExactly("carol");
+    assertThat(pagesUntil(Duration.ofMinutes(30).minusSeconds(10))).isEmpty();
+    assertThat(notificationsUntil(Duration.ofMinutes(30))).extracting(NotificationRequest::getRecipient)
+        .containsExactly("alice");
+    assertThat(pagesUntil(Duration.ofMinutes(40).minusSeconds(10))).isEmpty();
+    assertThat(pagesUntil(Duration.ofMinutes(40))).containsExactly("inc-1/page/4");
+    // Two loops of two steps: nothing more, however long nobody answers.
+    assertThat(pagesUntil(Duration.ofHours(3))).isEmpty();
+    assertThat(incident("inc-1").getNextEscalationAt()).isNull();
   }
 }

@@ -1,9 +1,10 @@
 package io.pagewire.notifier.channel;
 
+import io.pagewire.notifier.template.Templates;
 import io.pagewire.schemas.NotificationRequest;
 
 /**
- * One configured way of reaching people: a console log, a webhook, later Slack or email. Each
+ * One configured way of reaching people: console, webhook, Slack, Teams, email, PagerDuty. Each
  * channel type lives in its own package beside its config record and is registered once, in
  * {@link ChannelRegistry}.
  *
@@ -16,11 +17,16 @@ public interface Channel {
   String name();
 
   /**
-   * Sends one notification, once. Blocks, but never longer than the channel's own timeout; does
-   * not retry (the caller does, see {@code io.pagewire.notifier.delivery.Retrier}).
+   * Sends one message, once. Blocks, but never longer than the channel's own timeout; does not
+   * retry (the caller does, see {@code io.pagewire.notifier.delivery.Retrier}).
    *
    * @return how the attempt went: delivered, worth retrying, or never going to succeed. The
-   *     reason never contains a secret (URL, token, header value).
+   *     reason never contains a secret (URL, token, header value, password).
    */
-  Delivery send(NotificationRequest request);
+  Delivery send(Message message);
+
+  /** Sends one notification rendered with the default templates. */
+  default Delivery send(NotificationRequest request) {
+    return send(Templates.defaults().render(request, null));
+  }
 }

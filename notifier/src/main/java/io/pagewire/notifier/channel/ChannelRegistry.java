@@ -4,6 +4,14 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.pagewire.notifier.channel.console.ConsoleChannel;
 import io.pagewire.notifier.channel.console.ConsoleConfig;
+import io.pagewire.notifier.channel.email.EmailChannel;
+import io.pagewire.notifier.channel.email.EmailConfig;
+import io.pagewire.notifier.channel.pagerduty.PagerDutyChannel;
+import io.pagewire.notifier.channel.pagerduty.PagerDutyConfig;
+import io.pagewire.notifier.channel.slack.SlackChannel;
+import io.pagewire.notifier.channel.slack.SlackConfig;
+import io.pagewire.notifier.channel.teams.TeamsChannel;
+import io.pagewire.notifier.channel.teams.TeamsConfig;
 import io.pagewire.notifier.channel.webhook.WebhookChannel;
 import io.pagewire.notifier.channel.webhook.WebhookConfig;
 import io.pagewire.platform.config.ConfigException;
@@ -32,6 +40,9 @@ import java.util.stream.Collectors;
  *       timeout: 5s
  * </pre>
  *
+ * <p>Channel names are the keys of a YAML map: a name given twice is refused by the configuration
+ * parser (strict duplicate detection), with file and line.
+ *
  * <p>{@code type} picks the implementation; every other key binds to that type's config record,
  * and a key the record does not know fails, as does an unknown type, at start-up.
  */
@@ -49,9 +60,14 @@ public final class ChannelRegistry {
     }
   }
 
+  // Map.of refuses a type registered twice, when this class loads.
   private static final Map<String, ChannelType<?>> TYPES = Map.of(
       "console", new ChannelType<>(ConsoleConfig.class, ConsoleChannel::new),
-      "webhook", new ChannelType<>(WebhookConfig.class, WebhookChannel::new));
+      "webhook", new ChannelType<>(WebhookConfig.class, WebhookChannel::new),
+      "slack", new ChannelType<>(SlackConfig.class, SlackChannel::new),
+      "teams", new ChannelType<>(TeamsConfig.class, TeamsChannel::new),
+      "pagerduty", new ChannelType<>(PagerDutyConfig.class, PagerDutyChannel::new),
+      "email", new ChannelType<>(EmailConfig.class, EmailChannel::new));
 
   private ChannelRegistry() {}
 

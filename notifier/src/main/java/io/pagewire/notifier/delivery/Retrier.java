@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pagewire.notifier.channel.Channel;
 import io.pagewire.notifier.channel.Delivery;
+import io.pagewire.notifier.channel.Message;
+import io.pagewire.notifier.template.Templates;
 import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.DeliveryOutcome;
@@ -72,12 +74,22 @@ public final class Retrier {
    * @param waiter waits between attempts; whatever it throws ends the delivery and is passed on
    */
   public Result deliver(Channel channel, NotificationRequest request, Waiter waiter) {
+    return deliver(channel, Templates.defaults().render(request, null), waiter);
+  }
+
+  /**
+   * Sends one message (a notification or a digest) until delivered, permanently failed, or given up.
+   *
+   * @param waiter waits between attempts; whatever it throws ends the delivery and is passed on
+   */
+  public Result deliver(Channel channel, Message message, Waiter waiter) {
+    NotificationRequest request = message.request();
     Counter attempts = metrics.counter("pagewire.notifier.attempts", "channel", channel.name());
     Instant deadline = clock.instant().plus(policy.giveUpAfter());
     String previousReason = null;
     for (int attempt = 1; ; attempt++) {
       attempts.increment();
-      Delivery delivery = send(channel, request);
+      Delivery delivery = send(channel, message);
       if (delivery instanceof Delivery.Permanent permanent) {
         return Result.failed(attempt, permanent.reason());
       }
@@ -106,9 +118,10 @@ public final class Retrier {
   }
 
   /** A channel that throws has a bug, which retrying will not fix; the message may hold a secret, so only the type is kept. */
-  private static Delivery send(Channel channel, NotificationRequest request) {
+  private static Delivery send(Channel channel, Message message) {
+    NotificationRequest request = message.request();
     try {
-      return channel.send(request);
+      return channel.send(message);
     } catch (RuntimeException e) {
       String reason = "channel error: " + e.getClass().getName();
       log.error("channel threw instead of classifying the failure: notificationId={} channel={} reason={}",

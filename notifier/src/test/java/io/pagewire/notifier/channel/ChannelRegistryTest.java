@@ -46,6 +46,33 @@ class ChannelRegistryTest {
   }
 
   @Test
+  void shouldRefuseAChannelNameGivenTwice() {
+    assertThatThrownBy(() -> create("""
+        notifier:
+          channels:
+            ops: {type: console}
+            ops: {type: webhook, url: "http://localhost/x"}
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("test.yaml line 4")
+        .hasMessageContaining("Duplicate field 'ops'");
+  }
+
+  @Test
+  void shouldBuildSlackTeamsPagerDutyAndEmailChannels() {
+    Map<String, Channel> channels = create("""
+        notifier:
+          channels:
+            slack-ops: {type: slack, url: "https://hooks.slack.example/services/T/B/x"}
+            teams-ops: {type: teams, url: "https://teams.example/webhook/x"}
+            pd: {type: pagerduty, routingKey: "0123456789abcdef0123456789abcdef"}
+            mail: {type: email, host: smtp.example.com, from: pagewire@example.com, username: pw, password: secret}
+        """);
+
+    assertThat(channels).containsOnlyKeys("slack-ops", "teams-ops", "pd", "mail");
+  }
+
+  @Test
   void shouldDefaultToOneConsoleChannel() {
     Map<String, Channel> channels = ChannelRegistry.create(PagewireConfig.defaults().notifier().channels(), Clock.systemUTC());
 
@@ -60,7 +87,7 @@ class ChannelRegistryTest {
             team-chat: {type: carrier-pigeon}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("notifier.channels.team-chat: unknown channel type 'carrier-pigeon' (known types: console, webhook)");
+        .hasMessage("notifier.channels.team-chat: unknown channel type 'carrier-pigeon' (known types: console, email, pagerduty, slack, teams, webhook)");
   }
 
   @Test
@@ -71,7 +98,7 @@ class ChannelRegistryTest {
             ops: {url: "http://localhost/x"}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("notifier.channels.ops: missing 'type' (known types: console, webhook)");
+        .hasMessage("notifier.channels.ops: missing 'type' (known types: console, email, pagerduty, slack, teams, webhook)");
   }
 
   @Test
@@ -82,7 +109,7 @@ class ChannelRegistryTest {
             ops: {type: webhook, url: "http://localhost/x", retries: 3}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("notifier.channels.ops (type webhook): unknown key 'retries' (known here: headers, timeout, url)");
+        .hasMessage("notifier.channels.ops (type webhook): unknown key 'retries' (known here: headers, signingKey, timeout, url)");
     assertThatThrownBy(() -> create("""
         notifier:
           channels:

@@ -148,8 +148,8 @@ class RetrierTest {
 
   private record NamedChannel(String name, java.util.function.Function<NotificationRequest, Delivery> behaviour) implements Channel {
     @Override
-    public Delivery send(NotificationRequest request) {
-      return behaviour.apply(request);
+    public Delivery send(io.pagewire.notifier.channel.Message message) {
+      return behaviour.apply(message.request());
     }
   }
 }

@@ -19,6 +19,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** Reads and checks the YAML configuration file. */
@@ -28,7 +29,8 @@ public final class ConfigLoader {
   public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .registerModule(new SimpleModule("pagewire-config").addDeserializer(Duration.class, new DurationDeserializer()))
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private ConfigLoader() {}
 
@@ -70,6 +72,22 @@ public final class ConfigLoader {
       throw new ConfigException(name + ": http.host is " + http.host()
           + ", which is reachable from other machines, but http.auth has no credentials."
           + " Set http.auth.bearerToken (or username and password), or listen on 127.0.0.1.");
+    }
+    if (!isLoopback(http.host()) && config.escalation().linkSigningKey() == null) {
+      // A per-process random key would break every one-click link at a restart or on another instance.
+      throw new ConfigException(name + ": http.host is " + http.host()
+          + " but escalation.linkSigningKey is not set; one-click links need a key shared by every"
+          + " instance and kept across restarts (e.g. linkSigningKey: ${file:/run/secrets/link-key}).");
+    }
+    String escalation = config.escalation().referenceProblem(config.users().keySet(), config.notifier().channels().keySet());
+    if (escalation != null) {
+      throw new ConfigException(name + ": " + escalation);
+    }
+    // Routes name policies and teams of the escalation section.
+    List<String> routing = config.classification().unknownReferences(
+        config.escalation().policies().keySet(), config.escalation().teams().keySet());
+    if (!routing.isEmpty()) {
+      throw new ConfigException(name + " " + String.join("; " + name + " ", routing));
     }
   }
 

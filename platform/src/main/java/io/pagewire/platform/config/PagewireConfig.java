@@ -38,7 +38,7 @@ public record PagewireConfig(
     }
     sla = Map.copyOf(merged);
     escalation = escalation != null ? escalation : new Escalation(null, 0, null, null);
-    notifier = notifier != null ? notifier : new Notifier(null, null);
+    notifier = notifier != null ? notifier : new Notifier(null, null, null, null, null, null);
     users = users != null ? Map.copyOf(users) : Map.of();
   }
 
@@ -97,8 +97,70 @@ public record PagewireConfig(
    * @param name display name
    * @param email address for the email channel and reports
    * @param apiToken this person's token for the HTTP API; commands sent with it carry this user as actor
+   * @param contactMethods the ways the notifier can reach this person, each through a configured
+   *     notifier channel; names are unique per user
+   * @param notificationRules when each contact method is used once this person is paged; a rule
+   *     with {@code after} greater than zero fires only while the incident is still unacknowledged
    */
-  public record User(String name, String email, Secret apiToken) {}
+  public record User(String name, String email, Secret apiToken,
+                     List<ContactMethod> contactMethods, List<NotificationRule> notificationRules) {
+    public User {
+      contactMethods = contactMethods != null ? List.copyOf(contactMethods) : List.of();
+      notificationRules = notificationRules != null ? List.copyOf(notificationRules) : List.of();
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (ContactMethod method : contactMethods) {
+        if (!names.add(method.name())) {
+          throw new IllegalArgumentException("contact method '" + method.name() + "' is defined twice");
+        }
+      }
+      for (NotificationRule rule : notificationRules) {
+        if (!names.contains(rule.contactMethod())) {
+          throw new IllegalArgumentException("notification rule names contact method '" + rule.contactMethod()
+              + "', which is not among this user's contactMethods " + names);
+        }
+      }
+    }
+
+    public User(String name, String email, Secret apiToken) {
+      this(name, email, apiToken, null, null);
+    }
+  }
+
+  /**
+   * One way to reach a person.
+   *
+   * @param name how notification rules refer to it ({@code slack-dm}, {@code mail})
+   * @param channel the notifier channel it goes through ({@code notifier.channels.NAME})
+   * @param to the address on that channel, where the channel takes one (an email address);
+   *     absent: the channel's own default (for email, the user's {@code email})
+   */
+  public record ContactMethod(String name, String channel, String to) {
+    public ContactMethod {
+      if (name == null || channel == null) {
+        throw new IllegalArgumentException("a contact method needs a name and a channel");
+      }
+    }
+  }
+
+  /**
+   * When a contact method is used for a page.
+   *
+   * @param contactMethod the contact method's name
+   * @param after delay after the page; default {@code 0m} (at once)
+   * @param urgency {@code high} (P0, P1), {@code low} (P2..P4) or {@code any} (default)
+   */
+  public record NotificationRule(String contactMethod, Duration after, String urgency) {
+    public NotificationRule {
+      if (contactMethod == null) {
+        throw new IllegalArgumentException("a notification rule needs a contactMethod");
+      }
+      after = after != null ? after : Duration.ZERO;
+      urgency = urgency != null ? urgency : "any";
+      if (!List.of("high", "low", "any").contains(urgency)) {
+        throw new IllegalArgumentException("urgency must be high, low or any, not '" + urgency + "'");
+      }
+    }
+  }
 
   /**
    * Where and how to reach Kafka.
@@ -173,20 +235,35 @@ public record PagewireConfig(
   }
 
   /**
-   * The default classification of alerts, before any routing rule.
+   * How alerts are classified and routed: the defaults of the product design, then the routing
+   * rules, silences (kept in Kafka, not here), inhibition and flapping.
    *
    * @param severityLabel the Prometheus label that names severity
    * @param priorityLabel an explicit priority label ({@code P0}..{@code P4}) that wins over severity
+   *     unless a route says {@code allowPriorityLabel: false}
    * @param severityToPriority severity label value to priority
    * @param defaultPriority for alerts with neither label
    * @param groupBy labels whose values make the incident key; absent labels are left out
+   * @param routes the routing tree's top-level routes ({@link Route}); an alert no route matches
+   *     takes the defaults above (route {@code default})
+   * @param inhibitRules Alertmanager inhibition rules ({@link InhibitRule})
+   * @param flapping when an incident counts as flapping
+   * @param requireRoute true: an alert no route matches goes to {@code pagewire.unroutable}
+   *     instead of taking the defaults; default false
+   * @param recheckInterval how often the router looks for silences that started or expired,
+   *     inhibiting alerts that appeared or resolved, and flapping incidents that calmed down
    */
   public record Classification(
       String severityLabel,
       String priorityLabel,
       Map<String, Priority> severityToPriority,
       Priority defaultPriority,
-      List<String> groupBy) {
+      List<String> groupBy,
+      List<Route> routes,
+      List<InhibitRule> inhibitRules,
+      Flapping flapping,
+      Boolean requireRoute,
+      Duration recheckInterval) {
     public Classification {
       severityLabel = severityLabel != null ? severityLabel : "severity";
       priorityLabel = priorityLabel != null ? priorityLabel : "priority";
@@ -200,30 +277,120 @@ public record PagewireConfig(
       severityToPriority = Map.copyOf(severityToPriority);
       defaultPriority = defaultPriority != null ? defaultPriority : Priority.P2;
       groupBy = groupBy != null ? List.copyOf(groupBy) : List.of("alertname", "service");
+      routes = routes != null ? List.copyOf(routes) : List.of();
+      inhibitRules = inhibitRules != null ? List.copyOf(inhibitRules) : List.of();
+      flapping = flapping != null ? flapping : new Flapping(null, null);
+      requireRoute = requireRoute != null && requireRoute;
+      recheckInterval = recheckInterval != null ? recheckInterval : Duration.ofSeconds(1);
+      if (recheckInterval.toMillis() < 10) {
+        throw new IllegalArgumentException("recheckInterval must be at least 10ms");
+      }
+    }
+
+    /** The defaults only: no routes, no inhibition, default flapping. */
+    public Classification(String severityLabel, String priorityLabel, Map<String, Priority> severityToPriority,
+        Priority defaultPriority, List<String> groupBy) {
+      this(severityLabel, priorityLabel, severityToPriority, defaultPriority, groupBy, null, null, null, null, null);
+    }
+
+    public Classification withRoutes(List<Route> value) {
+      return new Classification(severityLabel, priorityLabel, severityToPriority, defaultPriority, groupBy,
+          value, inhibitRules, flapping, requireRoute, recheckInterval);
+    }
+
+    /**
+     * References the routes make to names defined elsewhere in the file, checked at load
+     * ({@code ConfigLoader}): each problem as {@code "line N: ..."}. A null set means the file
+     * has no such section yet, so those names are not checked.
+     */
+    public List<String> unknownReferences(java.util.Set<String> policies, java.util.Set<String> teams) {
+      List<String> problems = new java.util.ArrayList<>();
+      java.util.Deque<Route> todo = new java.util.ArrayDeque<>(routes);
+      while (!todo.isEmpty()) {
+        Route route = todo.poll();
+        if (policies != null && route.escalationPolicy() != null && !policies.contains(route.escalationPolicy())) {
+          problems.add("line " + route.line() + ": route " + (route.name() != null ? "'" + route.name() + "' " : "")
+              + "names unknown escalation policy '" + route.escalationPolicy() + "' (defined: "
+              + new java.util.TreeSet<>(policies) + ")");
+        }
+        if (teams != null && route.team() != null && !teams.contains(route.team())) {
+          problems.add("line " + route.line() + ": route " + (route.name() != null ? "'" + route.name() + "' " : "")
+              + "names unknown team '" + route.team() + "' (defined: " + new java.util.TreeSet<>(teams) + ")");
+        }
+        todo.addAll(route.routes());
+      }
+      return problems;
     }
   }
 
   /**
-   * Response-time targets of one priority.
+   * An incident whose alerts change state (fire, resolve) more than {@code changes} times within
+   * {@code within} is flapping: it stays open, marked flapping, instead of resolving and opening
+   * (and paging) again; it resolves once its alerts stayed resolved for {@code within}.
    *
-   * @param acknowledgeWithin the first escalation happens when nobody acknowledged by then
-   * @param escalateEvery the delay between later escalation levels
-   * @param resolveWithin the resolve target, for reports
-   * @param pages false for priorities that never page (P4)
+   * @param changes most state changes tolerated in the window; 0 turns detection off
+   * @param within the window
    */
-  public record Sla(Duration acknowledgeWithin, Duration escalateEvery, Duration resolveWithin, Boolean pages) {
+  public record Flapping(Integer changes, Duration within) {
+    public Flapping {
+      changes = changes != null ? changes : 4;
+      within = within != null ? within : Duration.ofMinutes(10);
+      if (changes < 0 || within.isNegative() || within.isZero()) {
+        throw new IllegalArgumentException("flapping needs changes >= 0 and a positive within");
+      }
+    }
+
+    public boolean enabled() {
+      return changes > 0;
+    }
+  }
+
+  /**
+   * Response-time targets of one priority. The SLA clocks (acknowledge and resolve deadlines)
+   * count business hours only when {@code businessHours} is true; escalation delays always count
+   * wall-clock time.
+   *
+   * @param acknowledgeWithin the first escalation happens when nobody acknowledged by then; also
+   *     the acknowledge SLA (crossing it records an SLA breach)
+   * @param escalateEvery the delay between later escalation levels
+   * @param resolveWithin the resolve target (crossing it records an SLA breach)
+   * @param pages false for priorities that never page (P4)
+   * @param reacknowledgeAfter the acknowledgement timeout: an incident acknowledged but not
+   *     resolved this long after its acknowledgement pages again (PagerDuty's acknowledgement
+   *     timeout); {@code 0} never (the default when a priority's entry does not name it)
+   * @param businessHours true when the SLA clocks count business hours only (the escalation
+   *     calendar); default false when a priority's entry does not name it
+   */
+  public record Sla(Duration acknowledgeWithin, Duration escalateEvery, Duration resolveWithin, Boolean pages,
+                    Duration reacknowledgeAfter, Boolean businessHours) {
     static final Map<Priority, Sla> DEFAULTS = Map.of(
-        Priority.P0, new Sla(Duration.ofMinutes(15), Duration.ofMinutes(15), Duration.ofHours(4), true),
-        Priority.P1, new Sla(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(8), true),
-        Priority.P2, new Sla(Duration.ofHours(4), Duration.ofHours(4), Duration.ofHours(24), true),
-        Priority.P3, new Sla(Duration.ofHours(24), Duration.ofHours(48), Duration.ofDays(7), true),
-        Priority.P4, new Sla(Duration.ofHours(24), Duration.ofHours(24), Duration.ofDays(7), false));
+        Priority.P0, new Sla(Duration.ofMinutes(15), Duration.ofMinutes(15), Duration.ofHours(4), true,
+            Duration.ofMinutes(30), false),
+        Priority.P1, new Sla(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(8), true,
+            Duration.ofHours(1), false),
+        Priority.P2, new Sla(Duration.ofHours(4), Duration.ofHours(4), Duration.ofHours(24), true,
+            Duration.ofHours(4), false),
+        // On the business-hours clock a day is one business day (09:00-17:00 by default: 8h), so
+        // the design's 24 h, 48 h and one week for P3 are 8h, 16h and 40h of business time: a P3
+        // raised on Friday evening breaches on Monday, the next business day, not on Saturday.
+        Priority.P3, new Sla(Duration.ofHours(8), Duration.ofHours(16), Duration.ofHours(40), true, Duration.ZERO, true),
+        Priority.P4, new Sla(Duration.ofHours(8), Duration.ofHours(8), Duration.ofHours(40), false, Duration.ZERO, true));
 
     public Sla {
       if (acknowledgeWithin == null || escalateEvery == null || resolveWithin == null) {
         throw new IllegalArgumentException("an sla needs acknowledgeWithin, escalateEvery and resolveWithin");
       }
       pages = pages == null || pages;
+      reacknowledgeAfter = reacknowledgeAfter != null ? reacknowledgeAfter : Duration.ZERO;
+      if (reacknowledgeAfter.isNegative()) {
+        throw new IllegalArgumentException("reacknowledgeAfter must not be negative");
+      }
+      businessHours = businessHours != null && businessHours;
+    }
+
+    /** Wall-clock SLA clocks and no acknowledgement timeout. */
+    public Sla(Duration acknowledgeWithin, Duration escalateEvery, Duration resolveWithin, Boolean pages) {
+      this(acknowledgeWithin, escalateEvery, resolveWithin, pages, null, null);
     }
   }
 
@@ -234,8 +401,23 @@ public record PagewireConfig(
    * @param repeat how many more times the whole policy runs after its last level
    * @param sweepInterval how often overdue timers are looked for
    * @param sweepBatch the most timers one sweep fires; the rest wait for the next sweep
+   * @param businessHours the calendar P3 and P4 clocks count in ({@link BusinessHours})
+   * @param schedules on-call schedules by name ({@link ScheduleConfig})
+   * @param policies escalation policies by name ({@link PolicyConfig}); without any, the
+   *     {@code levels} above are the policy
+   * @param teams teams by name ({@link TeamConfig})
+   * @param defaultPolicies the policy of each priority for incidents whose route names none;
+   *     a priority without one uses {@code levels}
+   * @param linkSigningKey the HMAC key of one-click links in notifications (a secret, e.g.
+   *     {@code ${file:/etc/pagewire/link-key}}, at least 16 bytes); every escalation instance
+   *     needs the same. Absent: a random key per process, so links stop working after a restart
+   *     and on other instances (a warning says so)
+   * @param linkValidFor how long a one-click link works after its page (default 24h)
    */
-  public record Escalation(List<Level> levels, int sweepBatch, Integer repeat, Duration sweepInterval) {
+  public record Escalation(List<Level> levels, int sweepBatch, Integer repeat, Duration sweepInterval,
+      BusinessHours businessHours, Map<String, ScheduleConfig> schedules, Map<String, PolicyConfig> policies,
+      Map<String, TeamConfig> teams, Map<Priority, String> defaultPolicies,
+      Secret linkSigningKey, Duration linkValidFor) {
     public Escalation {
       levels = levels != null && !levels.isEmpty() ? List.copyOf(levels) : List.of(
           new Level("primary-oncall", List.of("console")),
@@ -244,6 +426,37 @@ public record PagewireConfig(
       sweepBatch = sweepBatch > 0 ? sweepBatch : 500;
       repeat = repeat != null && repeat >= 0 ? repeat : 1;
       sweepInterval = sweepInterval != null ? sweepInterval : Duration.ofSeconds(1);
+      businessHours = businessHours != null ? businessHours : BusinessHours.defaults();
+      schedules = schedules != null ? Map.copyOf(schedules) : Map.of();
+      policies = policies != null ? Map.copyOf(policies) : Map.of();
+      teams = teams != null ? Map.copyOf(teams) : Map.of();
+      defaultPolicies = defaultPolicies != null ? Map.copyOf(defaultPolicies) : Map.of();
+      // linkSigningKey may stay null: the escalation service then signs with a random key (and warns).
+      linkValidFor = linkValidFor != null ? linkValidFor : Duration.ofHours(24);
+    }
+
+    /** Without a link signing key, links valid for 24 hours. */
+    public Escalation(List<Level> levels, int sweepBatch, Integer repeat, Duration sweepInterval,
+        BusinessHours businessHours, Map<String, ScheduleConfig> schedules, Map<String, PolicyConfig> policies,
+        Map<String, TeamConfig> teams, Map<Priority, String> defaultPolicies) {
+      this(levels, sweepBatch, repeat, sweepInterval, businessHours, schedules, policies, teams, defaultPolicies,
+          null, null);
+    }
+
+    /** The levels policy only, with the default calendar and no schedules, policies or teams. */
+    public Escalation(List<Level> levels, int sweepBatch, Integer repeat, Duration sweepInterval) {
+      this(levels, sweepBatch, repeat, sweepInterval, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * Checks what the escalation section refers to: schedule layers, team members and policy
+     * targets name known users; teams and targets name known schedules and teams; steps name
+     * known notifier channels; default policies name known policies.
+     *
+     * @return the first problem, naming its key, or null when there is none
+     */
+    public String referenceProblem(java.util.Set<String> users, java.util.Set<String> channels) {
+      return EscalationReferences.problem(this, users, channels);
     }
   }
 
@@ -263,14 +476,64 @@ public record PagewireConfig(
    * @param channels each channel's settings, keyed by channel name; {@code type} picks the
    *     implementation, the other keys belong to that channel type
    * @param retry how retryable failures are retried
+   * @param templates how messages are worded
+   * @param perPerson most messages to one person (a user id or escalation recipient); beyond it,
+   *     a digest (default 5 per 15m, GoAlert's SMS limit)
+   * @param perChannel most messages through one channel (default 60 per 1m)
+   * @param instanceId unique per running notifier: its Kafka transactional id, so a restarted
+   *     instance fences its crashed predecessor at once
    */
-  public record Notifier(Map<String, Map<String, Object>> channels, Retry retry) {
+  public record Notifier(Map<String, Map<String, Object>> channels, Retry retry,
+                         Templates templates, RateLimit perPerson, RateLimit perChannel, String instanceId) {
     public Notifier {
       if (channels == null || channels.isEmpty()) {
         channels = Map.of("console", Map.of("type", "console"));
       }
       channels = Map.copyOf(channels);
       retry = retry != null ? retry : new Retry(null, null, null);
+      templates = templates != null ? templates : new Templates(null, null);
+      // GoAlert's limit for alert messages to one contact method (5 SMS per 15 minutes).
+      perPerson = perPerson != null ? perPerson : new RateLimit(5, Duration.ofMinutes(15));
+      // GoAlert's Slack limit, one message per second, as a per-minute budget.
+      perChannel = perChannel != null ? perChannel : new RateLimit(60, Duration.ofMinutes(1));
+      instanceId = instanceId != null ? instanceId : "notifier-1";
+    }
+
+    public Notifier(Map<String, Map<String, Object>> channels, Retry retry) {
+      this(channels, retry, null, null, null, null);
+    }
+  }
+
+  /**
+   * Message templates (Mustache). Variables: {@code kind priority severity title summary
+   * incidentId level recipient}, {@code labels} (a list of {@code name}/{@code value}),
+   * {@code links.acknowledge links.resolve links.incident links.runbook}.
+   *
+   * @param title one line: email subject, chat header
+   * @param body the text of the message (plain text; the email's HTML part escapes it)
+   */
+  public record Templates(String title, String body) {
+    public Templates {
+      title = title != null ? title : "[{{priority}}{{#severity}} {{severity}}{{/severity}}] {{kind}}: {{title}}";
+      body = body != null ? body : """
+          {{title}}
+          {{#summary}}{{summary}}
+          {{/summary}}Priority: {{priority}}{{#severity}}, severity: {{severity}}{{/severity}}, incident {{incidentId}}, level {{level}}
+          {{#labels}}{{name}}={{value}} {{/labels}}
+          {{#links.runbook}}Runbook: {{links.runbook}}
+          {{/links.runbook}}{{#links.acknowledge}}Acknowledge: {{links.acknowledge}}
+          {{/links.acknowledge}}{{#links.resolve}}Resolve: {{links.resolve}}
+          {{/links.resolve}}{{#links.incident}}Incident: {{links.incident}}
+          {{/links.incident}}""";
+    }
+  }
+
+  /** At most {@code count} messages per {@code per}; beyond it, pages are bundled into one digest. */
+  public record RateLimit(int count, Duration per) {
+    public RateLimit {
+      if (count < 1 || per == null || per.isNegative() || per.isZero()) {
+        throw new IllegalArgumentException("a rate limit needs count >= 1 and a positive per");
+      }
     }
   }
 

@@ -26,18 +26,30 @@ import org.slf4j.LoggerFactory;
  * The HTTP API of every service, on the JDK's HTTP server. Services add routes; this class reads
  * bounded bodies, checks credentials on {@code /api/} paths, and turns every outcome into a JSON
  * answer with a request id.
+ *
+ * <p>Credentials: the {@code http.auth} bearer token (actor {@code token}) or basic-auth user
+ * (actor: the user name), or the {@code apiToken} of one of the configured {@code users}
+ * (actor: that user's id). Without {@code http.auth} every request is let in, as
+ * {@code anonymous} unless it carries a user's token.
  */
 public final class HttpApi implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
   private final PagewireConfig.Http config;
+  private final Map<String, PagewireConfig.User> users;
   private final List<Route> routes = new ArrayList<>();
   private HttpServer server;
   private ExecutorService executor;
 
   public HttpApi(PagewireConfig.Http config) {
+    this(config, Map.of());
+  }
+
+  /** @param users people whose {@code apiToken} is accepted as a bearer token, acting as themselves */
+  public HttpApi(PagewireConfig.Http config, Map<String, PagewireConfig.User> users) {
     this.config = config;
+    this.users = Map.copyOf(users);
   }
 
   /**
@@ -45,7 +57,17 @@ public final class HttpApi implements AutoCloseable {
    * e.g. {@code /api/v1/incidents/{id}/acknowledge}.
    */
   public HttpApi route(String method, String pattern, Handler handler) {
-    routes.add(new Route(method, pattern.split("/"), handler));
+    routes.add(new Route(method, pattern.split("/"), handler, true));
+    return this;
+  }
+
+  /**
+   * Adds a route that needs no credentials, even under {@code /api/}: for requests that carry
+   * their own proof, such as signed one-click links. Its {@link Request#actor()} is
+   * {@code anonymous}.
+   */
+  public HttpApi publicRoute(String method, String pattern, Handler handler) {
+    routes.add(new Route(method, pattern.split("/"), handler, false));
     return this;
   }
 
@@ -114,7 +136,7 @@ public final class HttpApi implements AutoCloseable {
       if (!route.method().equals(method)) {
         continue;
       }
-      String actor = path.startsWith("/api/") ? authenticate(exchange) : "anonymous";
+      String actor = path.startsWith("/api/") && route.authenticated() ? authenticate(exchange) : "anonymous";
       byte[] body = readBody(exchange);
       Request request = new Request(method, path, params, query(exchange.getRequestURI().getRawQuery()),
           exchange.getRequestHeaders(), body, requestId, actor);
@@ -128,10 +150,18 @@ public final class HttpApi implements AutoCloseable {
 
   private String authenticate(HttpExchange exchange) {
     PagewireConfig.Auth auth = config.auth();
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = header.substring(7).strip();
+      for (Map.Entry<String, PagewireConfig.User> user : users.entrySet()) {
+        if (user.getValue().apiToken() != null && user.getValue().apiToken().matches(token)) {
+          return user.getKey();
+        }
+      }
+    }
     if (!auth.configured()) {
       return "anonymous";
     }
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && auth.bearerToken() != null
         && auth.bearerToken().matches(header.substring(7).strip())) {
       return "token";
@@ -218,7 +248,7 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
-  private record Route(String method, String[] pattern, Handler handler) {
+  private record Route(String method, String[] pattern, Handler handler, boolean authenticated) {
     Map<String, String> match(String[] segments) {
       if (segments.length != pattern.length) {
         return null;

@@ -7,8 +7,9 @@ import java.util.Map;
  * One HTTP request, body already read (and bounded by {@code http.maxBodyBytes}).
  *
  * @param requestId unique per request; in every log line and error body about it
- * @param actor who made it: the basic-auth user name, {@code token} for a bearer token,
- *     {@code anonymous} when no auth is configured
+ * @param actor who made it: the id of the user whose {@code apiToken} it carries, the basic-auth
+ *     user name, {@code token} for the {@code http.auth} bearer token, {@code anonymous} when no
+ *     auth is configured (or on a public route)
  */
 public record Request(
     String method,

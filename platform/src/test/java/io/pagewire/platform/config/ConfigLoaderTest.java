@@ -80,8 +80,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesToListenBeyondLoopbackWithoutALinkSigningKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "http: {host: 0.0.0.0, auth: {bearerToken: s3cret}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("escalation.linkSigningKey is not set");
+  }
+
+  @Test
   void listensBeyondLoopbackWhenCredentialsAreConfigured() {
-    PagewireConfig config = ConfigLoader.parse("c.yaml", "http: {host: 0.0.0.0, auth: {bearerToken: s3cret}}");
+    PagewireConfig config = ConfigLoader.parse("c.yaml",
+        "{http: {host: 0.0.0.0, auth: {bearerToken: s3cret}}, escalation: {linkSigningKey: k3y}}");
 
     assertThat(config.http().auth().bearerToken().matches("s3cret")).isTrue();
   }

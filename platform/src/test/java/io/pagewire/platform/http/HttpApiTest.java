@@ -121,4 +121,24 @@ class HttpApiTest {
     assertThat(accepted.statusCode()).isEqualTo(202);
     assertThat(json(accepted).get("actor").asText()).isEqualTo("alice");
   }
+
+  @Test
+  void actsAsTheUserWhoseApiTokenIsPresentedAndLetsPublicRoutesInWithoutCredentials() throws Exception {
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(Secret.of("global"), null, null), null),
+        Map.of("alice", new PagewireConfig.User("Alice", "alice@example.com", Secret.of("alice-token")),
+            "bob", new PagewireConfig.User("Bob", "bob@example.com", null)));
+    api.route("POST", "/api/v1/things/{id}/poke", r -> Response.accepted(Map.of("actor", r.actor())));
+    api.publicRoute("GET", "/api/v1/links/{token}", r -> Response.ok(Map.of("actor", r.actor())));
+    api.start();
+
+    assertThat(json(send("POST", "/api/v1/things/x/poke", null, "Bearer alice-token")).get("actor").asText())
+        .isEqualTo("alice");
+    assertThat(json(send("POST", "/api/v1/things/x/poke", null, "Bearer global")).get("actor").asText())
+        .isEqualTo("token");
+    assertThat(send("POST", "/api/v1/things/x/poke", null, "Bearer bob-guess").statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/things/x/poke", null, null).statusCode()).isEqualTo(401);
+    HttpResponse<String> link = send("GET", "/api/v1/links/abc", null, null);
+    assertThat(link.statusCode()).isEqualTo(200);
+    assertThat(json(link).get("actor").asText()).isEqualTo("anonymous");
+  }
 }

@@ -1,5 +1,6 @@
 package io.pagewire.reports.model;
 
+import io.pagewire.platform.calendar.BusinessCalendar;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
@@ -43,6 +44,7 @@ public final class ReportFolder {
   private static final Pattern PRIORITY_PREFIX = Pattern.compile("^(P[0-4]) .*");
 
   private final PagewireConfig config;
+  private final BusinessCalendar calendar;
   private final ReportQuery query;
   private final Map<String, Accumulator> incidents = new HashMap<>();
   private final Map<String, AlertCount> alertCounts = new HashMap<>();
@@ -50,6 +52,7 @@ public final class ReportFolder {
 
   public ReportFolder(PagewireConfig config, ReportQuery query) {
     this.config = config;
+    this.calendar = BusinessCalendar.of(config);
     this.query = query;
   }
 
@@ -254,9 +257,12 @@ public final class ReportFolder {
           .filter(start -> start.isBefore(opened)).orElse(opened);
       long openedMillis = opened.toEpochMilli();
       Long endMillis = resolvedAt != null ? resolvedAt.toEpochMilli() : null;
+      // The escalation service's deadlines: business time for priorities on the business-hours clock.
+      long ackDue = calendar.deadline(opened, sla.acknowledgeWithin(), sla.businessHours()).toEpochMilli();
+      long resolveDue = calendar.deadline(opened, sla.resolveWithin(), sla.businessHours()).toEpochMilli();
       SlaCheck ack = SlaCheck.judge(openedMillis, acknowledgedAt != null ? acknowledgedAt.toEpochMilli() : null,
-          endMillis, asOf.toEpochMilli(), sla.acknowledgeWithin());
-      SlaCheck resolve = SlaCheck.judge(openedMillis, endMillis, endMillis, asOf.toEpochMilli(), sla.resolveWithin());
+          endMillis, asOf.toEpochMilli(), sla.acknowledgeWithin(), ackDue);
+      SlaCheck resolve = SlaCheck.judge(openedMillis, endMillis, endMillis, asOf.toEpochMilli(), sla.resolveWithin(), resolveDue);
       List<String> breaches = new ArrayList<>();
       if (ack.status() == SlaCheck.Status.BREACHED) {
         breaches.add("acknowledge");

@@ -18,15 +18,23 @@ public record SlaCheck(Duration actual, Duration target, Status status) {
   /**
    * Judges a step that started at {@code startMillis} and happened at {@code doneMillis} (null if
    * not), where {@code endMillis} is when the incident ended (null if open) and {@code asOfMillis}
-   * is the report's time.
+   * is the report's time, against the target every hour counts for.
    */
   static SlaCheck judge(long startMillis, Long doneMillis, Long endMillis, long asOfMillis, Duration target) {
+    return judge(startMillis, doneMillis, endMillis, asOfMillis, target, startMillis + target.toMillis());
+  }
+
+  /**
+   * As above, against a deadline {@code dueMillis} computed elsewhere: on the business-hours clock
+   * the target counts business time only, so the deadline is later than start plus target.
+   */
+  static SlaCheck judge(long startMillis, Long doneMillis, Long endMillis, long asOfMillis, Duration target, long dueMillis) {
     if (doneMillis != null) {
       Duration actual = Duration.ofMillis(doneMillis - startMillis);
-      return new SlaCheck(actual, target, actual.compareTo(target) <= 0 ? Status.MET : Status.BREACHED);
+      return new SlaCheck(actual, target, doneMillis <= dueMillis ? Status.MET : Status.BREACHED);
     }
     long until = endMillis != null ? endMillis : asOfMillis;
-    if (until - startMillis > target.toMillis()) {
+    if (until > dueMillis) {
       return new SlaCheck(null, target, Status.BREACHED);
     }
     return new SlaCheck(null, target, endMillis != null ? Status.NOT_APPLICABLE : Status.PENDING);

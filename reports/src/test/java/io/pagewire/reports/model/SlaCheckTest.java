@@ -48,4 +48,13 @@ class SlaCheckTest {
     assertThat(c.percent()).isEqualTo(66.7);
     assertThat(new Compliance(0, 0, 3).percent()).isNull();
   }
+
+  @Test
+  void judgesAgainstTheBusinessHoursDeadlineWhenItIsLaterThanStartPlusTarget() {
+    long due = 3 * TARGET.toMillis();
+
+    assertThat(SlaCheck.judge(0, 2 * TARGET.toMillis(), null, 0, TARGET, due).status()).isEqualTo(Status.MET);
+    assertThat(SlaCheck.judge(0, null, null, 2 * TARGET.toMillis(), TARGET, due).status()).isEqualTo(Status.PENDING);
+    assertThat(SlaCheck.judge(0, null, null, due + 1, TARGET, due).status()).isEqualTo(Status.BREACHED);
+  }
 }

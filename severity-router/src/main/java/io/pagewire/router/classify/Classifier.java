@@ -41,8 +41,26 @@ public final class Classifier {
 
   /** Classifies an alert by its labels; never fails, whatever the labels hold. */
   public Verdict classify(Map<String, String> labels) {
-    String ignored = "";
+    return classify(labels, true);
+  }
+
+  /**
+   * The explicit priority label's verdict, or null when the alert has none or it is not
+   * {@code P0}..{@code P4}.
+   */
+  public Verdict explicit(Map<String, String> labels) {
     String explicit = labels.get(priorityLabel);
+    Priority priority = explicit == null ? null : parsePriority(explicit);
+    return priority == null ? null : verdict(priority, "label " + priorityLabel + "=" + explicit);
+  }
+
+  /**
+   * Classifies by the severity label and the default priority only; the explicit priority label
+   * is consulted only when {@code allowPriorityLabel} (a route may forbid it).
+   */
+  public Verdict classify(Map<String, String> labels, boolean allowPriorityLabel) {
+    String ignored = "";
+    String explicit = allowPriorityLabel ? labels.get(priorityLabel) : null;
     if (explicit != null) {
       Priority priority = parsePriority(explicit);
       if (priority != null) {
@@ -72,7 +90,7 @@ public final class Classifier {
     };
   }
 
-  private static Verdict verdict(Priority priority, String reason) {
+  static Verdict verdict(Priority priority, String reason) {
     return new Verdict(priority, severityOf(priority), reason);
   }
 

@@ -28,17 +28,32 @@ public final class IncidentKeys {
 
   private static final HexFormat HEX = HexFormat.of();
 
+  private final String route;
   private final List<String> groupBy;
 
+  /** Keys of the default route: no route prefix. */
   public IncidentKeys(List<String> groupBy) {
+    this(null, groupBy);
+  }
+
+  /**
+   * Keys of route {@code route}: {@code route|alertname=X,service=Y}. A null route (the default
+   * route) leaves the prefix out, so incidents keyed before routes existed keep their keys.
+   */
+  public IncidentKeys(String route, List<String> groupBy) {
+    this.route = route;
     this.groupBy = List.copyOf(groupBy);
   }
 
-  /** The grouping key of an alert, e.g. {@code alertname=HighLatency,service=checkout}. */
+  /**
+   * The grouping key of an alert, e.g. {@code alertname=HighLatency,service=checkout}, or
+   * {@code db|alertname=HighLatency,cluster=eu-1} for route {@code db}.
+   */
   public String incidentKey(Alert alert) {
     StringJoiner key = new StringJoiner(",");
     groupLabels(alert).forEach((label, value) -> key.add(label + "=" + value));
-    return key.length() > 0 ? key.toString() : "fingerprint=" + alert.getFingerprint();
+    String labels = key.length() > 0 ? key.toString() : "fingerprint=" + alert.getFingerprint();
+    return route == null ? labels : route + "|" + labels;
   }
 
   /** {@code inc-} + 12 hex digits of SHA-256({@code incidentKey@openedAtMillis}). */

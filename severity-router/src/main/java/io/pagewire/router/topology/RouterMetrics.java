@@ -2,6 +2,7 @@ package io.pagewire.router.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,6 +12,11 @@ final class RouterMetrics {
 
   private final Counter duplicates;
   private final Counter orphanResolutions;
+  private final Counter unroutable;
+  private final Counter staleRoutes;
+  private final Counter silenced;
+  private final Counter inhibited;
+  private final Counter flapping;
   private final Map<IncidentEventType, Counter> events = new EnumMap<>(IncidentEventType.class);
 
   RouterMetrics(MeterRegistry registry) {
@@ -20,6 +26,18 @@ final class RouterMetrics {
     orphanResolutions = Counter.builder("pagewire.router.orphan.resolutions")
         .description("Resolved alerts that no open incident counted")
         .register(registry);
+    unroutable = Counter.builder("pagewire.router.unroutable")
+        .description("Alerts sent to pagewire.unroutable (no labels, or no route matches when routes are required)")
+        .register(registry);
+    staleRoutes = Counter.builder("pagewire.router.stale.routes")
+        .description("Repartitioned alerts whose incident key no route produces any more (the routes changed)")
+        .register(registry);
+    silenced = Counter.builder("pagewire.router.suppressed").tag("by", "silence")
+        .description("Incident events whose alert is silenced or inhibited").register(registry);
+    inhibited = Counter.builder("pagewire.router.suppressed").tag("by", "inhibition")
+        .description("Incident events whose alert is silenced or inhibited").register(registry);
+    flapping = Counter.builder("pagewire.router.flapping")
+        .description("Incident events of incidents held open because they flap").register(registry);
     for (IncidentEventType type : IncidentEventType.values()) {
       events.put(type, Counter.builder("pagewire.router.events")
           .description("Incident events emitted, by type")
@@ -36,7 +54,24 @@ final class RouterMetrics {
     orphanResolutions.increment();
   }
 
-  void event(IncidentEventType type) {
-    events.get(type).increment();
+  void unroutable() {
+    unroutable.increment();
+  }
+
+  void staleRoute() {
+    staleRoutes.increment();
+  }
+
+  void event(IncidentEvent event) {
+    events.get(event.getType()).increment();
+    if (event.getSilenced()) {
+      silenced.increment();
+    }
+    if (event.getInhibited()) {
+      inhibited.increment();
+    }
+    if (event.getFlapping()) {
+      flapping.increment();
+    }
   }
 }

@@ -3,16 +3,20 @@ package io.pagewire.router.topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagewire.platform.config.PagewireConfig;
-import io.pagewire.router.classify.Classifier;
-import io.pagewire.router.incident.IncidentKeys;
 import io.pagewire.router.incident.IncidentLifecycle;
+import io.pagewire.router.mute.Suppressions;
+import io.pagewire.router.route.AlertRouter;
+import io.pagewire.schemas.Alert;
+import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.RouterIncident;
 import io.pagewire.schemas.Topics;
 import io.pagewire.schemas.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -24,11 +28,26 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * pagewire.alerts (key fingerprint)
  *   → dedup            drop HA duplicates and resends; store {@value #DEDUP_STORE} by fingerprint
- *   → key-by-incident  re-key by incident key (the configured groupBy labels)
+ *   ├→ unroutable      no labels / no route (when required) → pagewire.unroutable, with the reason
+ *   ├→ inhibiting      alerts matching an inhibit rule's source → pagewire.inhibiting-alerts
+ *   │                  (compacted; tombstone when resolved)
+ *   → route            one record per matched route, keyed by its incident key
  *   → repartition      {@value #REPARTITION}, so one key's alerts meet on one task
- *   → incidents        classify, open / add / raise / resolve; store {@value #INCIDENT_STORE}
+ *   → incidents        open / add / raise / resolve, silence, inhibit, flap;
+ *                      stores {@value #INCIDENT_STORE}, {@value #CHANGES_STORE};
+ *                      global stores {@value #SILENCE_STORE} (pagewire.silences) and
+ *                      {@value #INHIBITING_STORE} (pagewire.inhibiting-alerts)
  * pagewire.incident-events (key incident id)
  * </pre>
+ *
+ * <p>Why global stores: an inhibiting alert and the alerts it inhibits have different incident
+ * keys, so they are processed on different partitions, and a silence applies to every partition.
+ * Every instance therefore reads all silences and all firing inhibiting alerts. The inhibiting
+ * alerts reach the global store through their own topic (a topic cannot feed both a stream and a
+ * global store), one commit after the router read them: an inhibiting alert and its target that
+ * arrive within that moment may let the target open unmuted, and the next re-check (within
+ * {@code classification.recheckInterval}) mutes it (as Alertmanager, which relies on
+ * {@code group_wait} for the same race).
  *
  * <p>Processor, store and repartition names are fixed, so internal topic names
  * ({@code <application.id>-alerts-by-incident-repartition}, {@code <application.id>-open-incidents-changelog}, ...)
@@ -41,6 +60,12 @@ public final class RouterTopology {
   public static final String DEDUP_STORE = "alert-dedup";
   /** Open incident per incident key ({@link RouterIncident}). */
   public static final String INCIDENT_STORE = "open-incidents";
+  /** Recent state changes per incident key, for flapping (comma-separated epoch millis). */
+  public static final String CHANGES_STORE = "incident-state-changes";
+  /** Global: every silence by id. */
+  public static final String SILENCE_STORE = "silences";
+  /** Global: every firing alert that can inhibit, by fingerprint. */
+  public static final String INHIBITING_STORE = "inhibiting-alerts";
   /** Name of the repartition by incident key. */
   public static final String REPARTITION = "alerts-by-incident";
 
@@ -54,21 +79,54 @@ public final class RouterTopology {
   /** The topology, counting into {@code registry}. */
   public static Topology build(PagewireConfig config, MeterRegistry registry) {
     RouterMetrics metrics = new RouterMetrics(registry);
-    IncidentKeys keys = new IncidentKeys(config.classification().groupBy());
-    IncidentLifecycle lifecycle = new IncidentLifecycle(new Classifier(config.classification()), keys);
+    PagewireConfig.Classification classification = config.classification();
+    AlertRouter router = new AlertRouter(classification);
+    Suppressions suppressions = new Suppressions(classification.inhibitRules());
+    IncidentLifecycle lifecycle = new IncidentLifecycle(classification.flapping());
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(INCIDENT_STORE), Serdes.String(), AvroSerde.of(RouterIncident.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(CHANGES_STORE), Serdes.String(), Serdes.String()));
+    // Global stores restore from their topic: no changelog of their own.
+    builder.addGlobalStore(Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SILENCE_STORE), Topics.SILENCES.keySerde(), Topics.SILENCES.valueSerde())
+            .withLoggingDisabled(),
+        Topics.SILENCES.name(),
+        Consumed.with(Topics.SILENCES.keySerde(), Topics.SILENCES.valueSerde()).withName("silences-source"),
+        () -> new GlobalStoreWriter<>(SILENCE_STORE));
+    builder.addGlobalStore(Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(INHIBITING_STORE), Topics.INHIBITING_ALERTS.keySerde(),
+            Topics.INHIBITING_ALERTS.valueSerde())
+            .withLoggingDisabled(),
+        Topics.INHIBITING_ALERTS.name(),
+        Consumed.with(Topics.INHIBITING_ALERTS.keySerde(), Topics.INHIBITING_ALERTS.valueSerde())
+            .withName("inhibiting-alerts-source"),
+        () -> new GlobalStoreWriter<>(INHIBITING_STORE));
 
-    builder.stream(Topics.ALERTS.name(),
+    KStream<String, Alert> alerts = builder.stream(Topics.ALERTS.name(),
             Consumed.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName("alerts"))
-        .processValues(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedup"), DEDUP_STORE)
-        .selectKey((fingerprint, alert) -> keys.incidentKey(alert), Named.as("key-by-incident"))
+        .processValues(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedup"), DEDUP_STORE);
+
+    alerts.processValues(() -> new UnroutableProcessor(router, metrics), Named.as("unroutable"))
+        .to(Topics.UNROUTABLE.name(), Produced.with(Topics.UNROUTABLE.keySerde(), Topics.UNROUTABLE.valueSerde())
+            .withName("unroutable-alerts"));
+
+    alerts.filter((fingerprint, alert) -> suppressions.canInhibit(alert.getLabels()), Named.as("inhibiting"))
+        .mapValues(alert -> alert.getStatus() == AlertStatus.FIRING ? alert : null, Named.as("inhibiting-or-tombstone"))
+        .to(Topics.INHIBITING_ALERTS.name(),
+            Produced.with(Topics.INHIBITING_ALERTS.keySerde(), Topics.INHIBITING_ALERTS.valueSerde())
+                .withName("inhibiting-alerts"));
+
+    alerts.flatMap((fingerprint, alert) -> router.route(alert).stream()
+            .map(routing -> KeyValue.pair(routing.incidentKey(), alert)).toList(), Named.as("route"))
         .repartition(Repartitioned.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName(REPARTITION))
-        .process(() -> new IncidentProcessor(INCIDENT_STORE, lifecycle, metrics), Named.as("incidents"), INCIDENT_STORE)
+        .process(() -> new IncidentProcessor(router, lifecycle, suppressions, classification.recheckInterval(),
+                classification.flapping().within(), metrics),
+            Named.as("incidents"), INCIDENT_STORE, CHANGES_STORE)
         .to(Topics.INCIDENT_EVENTS.name(),
             Produced.with(Topics.INCIDENT_EVENTS.keySerde(), Topics.INCIDENT_EVENTS.valueSerde())
                 .withName("incident-events"));

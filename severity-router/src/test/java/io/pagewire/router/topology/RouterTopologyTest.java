@@ -99,6 +99,7 @@ class RouterTopologyTest {
         .setAlert(critical)
         .setFiringAlerts(1)
         .setAt(T0)
+        .setRoute("default")
         .build());
     assertThat(eventCount(IncidentEventType.OPENED)).isEqualTo(1);
   }
@@ -311,7 +312,10 @@ class RouterTopologyTest {
     assertThat(description)
         .contains("alerts-by-incident-repartition")
         .contains("stores: [" + RouterTopology.DEDUP_STORE + "]")
-        .contains("stores: [" + RouterTopology.INCIDENT_STORE + "]");
+        .contains("stores: [" + RouterTopology.INCIDENT_STORE + ", " + RouterTopology.CHANGES_STORE + "]")
+        .contains("for global store")
+        .contains(RouterTopology.SILENCE_STORE)
+        .contains(RouterTopology.INHIBITING_STORE);
   }
 
   private void pipe(Alert alert, Instant timestamp) {

@@ -2,6 +2,7 @@ package io.pagewire.notifier.channel.console;
 
 import io.pagewire.notifier.channel.Channel;
 import io.pagewire.notifier.channel.Delivery;
+import io.pagewire.notifier.channel.Message;
 import io.pagewire.notifier.channel.Rendering;
 import io.pagewire.schemas.NotificationRequest;
 import java.time.Clock;
@@ -33,8 +34,12 @@ public final class ConsoleChannel implements Channel {
   }
 
   @Override
-  public Delivery send(NotificationRequest request) {
-    pages.info("{}", line(request));
+  public Delivery send(Message message) {
+    if (message.digest()) {
+      pages.info("DIGEST {} {}", message.request().getRecipient(), message.body());
+    } else {
+      pages.info("{}", line(message.request()));
+    }
     return Delivery.delivered();
   }
 

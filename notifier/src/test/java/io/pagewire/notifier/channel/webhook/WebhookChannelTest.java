@@ -75,6 +75,40 @@ class WebhookChannelTest {
   }
 
   @Test
+  void shouldSignTheTimestampAndBodySoTheReceiverCanVerifyIt() {
+    String key = "0123456789abcdef-signing-key";
+    WebhookChannel channel = new WebhookChannel("ops-webhook",
+        new WebhookConfig(Secret.of(receiver.url(SECRET_PATH)), Map.of(), null, Secret.of(key)), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    channel.send(TestRequests.page("inc-42/1/1", "ops-webhook"));
+
+    WebhookReceiver.Received post = receiver.received().get(0);
+    byte[] body = post.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(post.header("X-Pagewire-Timestamp")).isEqualTo(Long.toString(NOW.getEpochSecond()));
+    assertThat(post.header("X-Pagewire-Signature")).matches("sha256=[0-9a-f]{64}");
+    // What a receiver does, independently of WebhookSignature: HMAC-SHA256 over "timestamp.body".
+    assertThat(post.header("X-Pagewire-Signature")).isEqualTo("sha256=" + hmac(key, post.header("X-Pagewire-Timestamp") + "." + post.body()));
+    assertThat(WebhookSignature.verify(key, post.header("X-Pagewire-Timestamp"), post.header("X-Pagewire-Signature"), body, NOW.getEpochSecond()))
+        .isTrue();
+    assertThat(WebhookSignature.verify("another-key-0123456789", post.header("X-Pagewire-Timestamp"), post.header("X-Pagewire-Signature"), body,
+        NOW.getEpochSecond())).isFalse();
+    assertThat(WebhookSignature.verify(key, post.header("X-Pagewire-Timestamp"), post.header("X-Pagewire-Signature"),
+        post.body().replace("Checkout", "Checkin").getBytes(java.nio.charset.StandardCharsets.UTF_8), NOW.getEpochSecond())).isFalse();
+    assertThat(WebhookSignature.verify(key, post.header("X-Pagewire-Timestamp"), post.header("X-Pagewire-Signature"), body,
+        NOW.getEpochSecond() + 301)).isFalse();
+  }
+
+  private static String hmac(String key, String text) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+      return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void shouldSendNullSeverityForPrioritiesWithoutOne() throws IOException {
     NotificationRequest request = TestRequests.page("n-1", "ops-webhook");
     request.setSeverity(null);

@@ -1,0 +1,99 @@
+package io.pagewire.notifier.channel.teams;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pagewire.notifier.channel.Channel;
+import io.pagewire.notifier.channel.Delivery;
+import io.pagewire.notifier.channel.Message;
+import io.pagewire.notifier.channel.Rendering;
+import io.pagewire.notifier.channel.http.HttpPoster;
+import io.pagewire.platform.http.Json;
+import io.pagewire.schemas.NotificationRequest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Posts an Adaptive Card (version {@value #CARD_VERSION}) in the envelope Teams webhooks expect:
+ * {@code {"type": "message", "attachments": [{"contentType":
+ * "application/vnd.microsoft.card.adaptive", "contentUrl": null, "content": {AdaptiveCard}}]}}.
+ * The card holds the title (bold TextBlock), the summary, a FactSet (priority, severity,
+ * incident, level, labels) and {@code Action.OpenUrl} actions for the links.
+ */
+public final class TeamsChannel implements Channel {
+
+  static final String CARD_VERSION = "1.4";
+  static final String CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+
+  private static final List<String[]> ACTIONS = List.of(
+      new String[] {"acknowledge", "Acknowledge"},
+      new String[] {"resolve", "Resolve"},
+      new String[] {"runbook", "Runbook"},
+      new String[] {"incident", "Open incident"});
+
+  private final String name;
+  private final HttpPoster poster;
+
+  public TeamsChannel(String name, TeamsConfig config, Clock clock) {
+    this.name = name;
+    this.poster = new HttpPoster(config.url(), config.timeout(), clock, List.of());
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Delivery send(Message message) {
+    try {
+      return poster.post(Json.MAPPER.writeValueAsBytes(payload(message)), Map.of());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the Teams payload", e);
+    }
+  }
+
+  static ObjectNode payload(Message message) {
+    NotificationRequest request = message.request();
+    ObjectNode root = Json.MAPPER.createObjectNode().put("type", "message");
+    ObjectNode attachment = root.putArray("attachments").addObject()
+        .put("contentType", CONTENT_TYPE)
+        .putNull("contentUrl");
+    ObjectNode card = attachment.putObject("content")
+        .put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json")
+        .put("type", "AdaptiveCard")
+        .put("version", CARD_VERSION);
+    ArrayNode body = card.putArray("body");
+    body.addObject().put("type", "TextBlock").put("text", message.title()).put("weight", "Bolder").put("size", "Medium").put("wrap", true);
+    if (message.digest()) {
+      body.addObject().put("type", "TextBlock").put("text", message.body()).put("wrap", true);
+      return root;
+    }
+    if (!request.getSummary().isBlank()) {
+      body.addObject().put("type", "TextBlock").put("text", request.getSummary()).put("wrap", true);
+    }
+    ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
+    fact(facts, "Priority", request.getPriority().name());
+    fact(facts, "Severity", request.getSeverity() == null ? "none" : Rendering.severity(request.getSeverity()));
+    fact(facts, "Incident", request.getIncidentId());
+    fact(facts, "Level", Integer.toString(request.getLevel()));
+    new TreeMap<>(request.getLabels()).forEach((label, value) -> fact(facts, label, value));
+    ArrayNode actions = Json.MAPPER.createArrayNode();
+    for (String[] action : ACTIONS) {
+      String url = request.getLinks().get(action[0]);
+      if (url != null) {
+        actions.addObject().put("type", "Action.OpenUrl").put("title", action[1]).put("url", url);
+      }
+    }
+    if (!actions.isEmpty()) {
+      card.set("actions", actions);
+    }
+    return root;
+  }
+
+  private static void fact(ArrayNode facts, String title, String value) {
+    facts.addObject().put("title", title).put("value", value);
+  }
+}

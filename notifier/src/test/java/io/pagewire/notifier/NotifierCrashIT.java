@@ -1,0 +1,180 @@
+package io.pagewire.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pagewire.kafka.embedded.EmbeddedKafka;
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.kafka.KafkaSettings;
+import io.pagewire.platform.kafka.TopicAdmin;
+import io.pagewire.schemas.DeliveryOutcome;
+import io.pagewire.schemas.NotificationReceipt;
+import io.pagewire.schemas.Topics;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kills a notifier running in a child JVM with SIGKILL ({@code destroyForcibly}) twice while
+ * pages are being delivered, restarts it each time, and checks every page arrives, counting how
+ * many arrived twice. The design's bound: at most one repeat per kill (the single message between
+ * the receiver's 2xx and the transaction's commit).
+ */
+class NotifierCrashIT {
+
+  private static final int PAGES = 300;
+  private static final int KILLS = 2;
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  private static EmbeddedKafka kafka;
+  private static WebhookReceiver receiver;
+  private static PagewireConfig config;
+  private static Path stateDir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = EmbeddedKafka.startTemporary();
+    receiver = new WebhookReceiver();
+    stateDir = Files.createTempDirectory("pagewire-notifier-crash");
+    config = PagewireConfig.defaults().withKafka(kafka.bootstrapServers(), stateDir);
+    TopicAdmin.ensureTopics(config);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void shouldDeliverEveryPageAfterAbruptKillsRepeatingAtMostOnePerKill() throws Exception {
+    Properties props = KafkaSettings.producer(config, "crash-it");
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      List<io.pagewire.schemas.NotificationRequest> pages = new ArrayList<>();
+      for (int i = 0; i < PAGES; i++) {
+        var page = TestRequests.page("crash-" + i, "hook");
+        page.setIncidentId("inc-crash-" + (i % 17));
+        pages.add(page);
+      }
+      TestRequests.writeAll(producer, pages);
+    }
+
+    for (int kill = 1; kill <= KILLS; kill++) {
+      int target = kill * PAGES / (KILLS + 1);
+      long t0 = System.nanoTime();
+      Process child = startChild();
+      System.out.printf("NotifierCrashIT: child %d ready after %d ms%n", kill, (System.nanoTime() - t0) / 1_000_000);
+      try {
+        await().atMost(WAIT).until(() -> receiver.received("/hook").size() >= target);
+      } finally {
+        child.destroyForcibly().waitFor();
+        System.out.printf("NotifierCrashIT: killed child %d after %d ms with %d posts received%n", kill,
+            (System.nanoTime() - t0) / 1_000_000, receiver.received("/hook").size());
+      }
+    }
+    long t0 = System.nanoTime();
+    Process last = startChild();
+    System.out.printf("NotifierCrashIT: last child ready after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    try {
+      await().atMost(WAIT).until(() -> distinctIds().size() == PAGES);
+      System.out.printf("NotifierCrashIT: all delivered %d ms after the last start%n", (System.nanoTime() - t0) / 1_000_000);
+      List<NotificationReceipt> receipts = awaitReceipts();
+      assertThat(receipts).allMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED);
+    } finally {
+      last.destroy();
+      last.waitFor();
+    }
+
+    int posts = receiver.received("/hook").size();
+    int duplicates = posts - distinctIds().size();
+    System.out.printf("NotifierCrashIT: pages=%d posts=%d deliveredTwice=%d kills=%d%n", PAGES, posts, duplicates, KILLS);
+    assertThat(distinctIds()).hasSize(PAGES);
+    assertThat(duplicates).isLessThanOrEqualTo(KILLS);
+  }
+
+  private static Set<String> distinctIds() {
+    return receiver.received("/hook").stream().map(r -> r.header("X-Pagewire-Notification-Id")).collect(Collectors.toSet());
+  }
+
+  /** One receipt per page: the receipts are written in the same transaction as the delivery log, so none is lost or doubled either. */
+  private static List<NotificationReceipt> awaitReceipts() {
+    Properties props = KafkaSettings.common(config, "crash-it-reader");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      String topic = Topics.NOTIFICATION_RECEIPTS.name();
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<NotificationReceipt> receipts = new ArrayList<>();
+      await().atMost(WAIT).until(() -> {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          receipts.add(Topics.NOTIFICATION_RECEIPTS.valueSerde().deserializer().deserialize(topic, r.value()));
+        }
+        return receipts.stream().map(NotificationReceipt::getNotificationId).distinct().count() == PAGES;
+      });
+      Map<String, Long> perId = receipts.stream().collect(Collectors.groupingBy(NotificationReceipt::getNotificationId, Collectors.counting()));
+      assertThat(perId.values()).allMatch(n -> n == 1);
+      return receipts;
+    }
+  }
+
+  private static Process startChild() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        NotifierChild.class.getName(), kafka.bootstrapServers(), receiver.url("/hook"), stateDir.toString())
+        .redirectErrorStream(true)
+        .start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    Thread pump = new Thread(() -> {
+      try {
+        for (String line; (line = out.readLine()) != null; ) {
+          if (line.equals("READY")) {
+            ready.complete(true);
+          } else if (!line.contains(" INFO ") || line.contains("assigned") || line.contains("loaded") || line.contains("started")) {
+            System.out.println("child> " + line);
+          }
+        }
+      } catch (java.io.IOException e) {
+        // the child died
+      }
+      ready.complete(false);
+    });
+    pump.setDaemon(true);
+    pump.start();
+    assertThat(ready.get(60, TimeUnit.SECONDS)).as("child notifier started").isTrue();
+    return child;
+  }
+
+}

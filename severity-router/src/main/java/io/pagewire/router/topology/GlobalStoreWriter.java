@@ -1,0 +1,34 @@
+package io.pagewire.router.topology;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** Keeps a global store equal to its compacted topic: the latest value per key, a tombstone deletes. */
+final class GlobalStoreWriter<V> implements Processor<String, V, Void, Void> {
+
+  private final String storeName;
+  private KeyValueStore<String, V> store;
+
+  GlobalStoreWriter(String storeName) {
+    this.storeName = storeName;
+  }
+
+  @Override
+  public void init(ProcessorContext<Void, Void> context) {
+    store = context.getStateStore(storeName);
+  }
+
+  @Override
+  public void process(Record<String, V> record) {
+    if (record.key() == null) {
+      return;
+    }
+    if (record.value() == null) {
+      store.delete(record.key());
+    } else {
+      store.put(record.key(), record.value());
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package io.pagewire.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pagewire.platform.http.HttpApi;
+import io.pagewire.platform.http.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import io.pagewire.kafka.embedded.EmbeddedKafka;
+import io.pagewire.platform.config.ConfigLoader;
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.kafka.KafkaSettings;
+import io.pagewire.platform.kafka.TopicAdmin;
+import io.pagewire.router.topology.RouterTopology;
+import io.pagewire.schemas.Alert;
+import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.IncidentEvent;
+import io.pagewire.schemas.IncidentEventType;
+import io.pagewire.schemas.Priority;
+import io.pagewire.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One failing cluster on a real broker: 1,000 alerts, posted as Alertmanager posts them (batches
+ * of 100, each batch one webhook with one request id, and one batch again from the HA peer),
+ * collapse into four incidents, two of which page.
+ *
+ * <p>The escalation service is not run here: "pages" are the OPENED events with
+ * {@code muted=false}, the only ones escalation pages for (an OPENED event with
+ * {@code muted=true} opens a silent incident; see docs/routing.md).
+ */
+class AlertStormIT {
+
+  static final String YAML = """
+      classification:
+        routes:
+          - name: kubernetes
+            matchers: ['cluster=~"eu-.*"']
+            groupBy: [alertname, cluster]
+            team: platform
+        inhibitRules:
+          - name: cluster-down
+            sourceMatchers: ['alertname=ClusterDown']
+            targetMatchers: ['severity=warning']
+            equal: [cluster]
+      escalation:
+        teams:
+          platform: {members: [alice]}
+      users:
+        alice: {name: Alice, email: alice@example.com}
+      """;
+
+  @TempDir
+  static Path dir;
+
+  private static EmbeddedKafka kafka;
+  private static PagewireConfig config;
+  private static SimpleMeterRegistry registry;
+  private static RouterService service;
+
+  @BeforeAll
+  static void startKafkaAndRouter() {
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    config = ConfigLoader.parse("storm.yaml", YAML).withKafka(kafka.bootstrapServers(), dir.resolve("state"));
+    TopicAdmin.ensureTopics(config);
+    registry = new SimpleMeterRegistry();
+    service = new RouterService(config, registry);
+    service.start();
+    await().atMost(Duration.ofSeconds(60)).until(service::ready);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void shouldCollapseAThousandAlertsOfOneFailingClusterIntoFourIncidentsAndTwoPages() {
+    Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    List<Alert> storm = new ArrayList<>();
+    storm.add(alert("ClusterDown", "critical", "control-plane", 0, base));
+    for (int i = 0; i < 333; i++) {
+      storm.add(alert("TargetDown", "critical", "svc-" + (i % 10), i, base));
+      storm.add(alert("KubePodNotReady", "warning", "svc-" + (i % 10), i, base));
+      storm.add(alert("HighErrorRate", "warning", "svc-" + (i % 10), i, base));
+    }
+    assertThat(storm).hasSize(1000);
+
+    try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(KafkaSettings.producer(config, "it-storm"),
+        Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer())) {
+      // The inhibiting alert first, as Alertmanager's first group_wait would send it; the
+      // warnings then find it in every instance's store of inhibiting alerts.
+      post(producer, storm.subList(0, 1), base);
+      await().atMost(Duration.ofSeconds(30)).until(() -> service.streams().store(StoreQueryParameters.fromNameAndType(
+          RouterTopology.INHIBITING_STORE, QueryableStoreTypes.keyValueStore())).approximateNumEntries() > 0);
+      for (int from = 1; from < storm.size(); from += 100) {
+        post(producer, storm.subList(from, Math.min(from + 100, storm.size())), base.plusMillis(from));
+      }
+      post(producer, storm.subList(1, 101), base.plusSeconds(1)); // the HA peer's copy of the first batch
+    }
+
+    List<IncidentEvent> events = readEvents(1000);
+
+    Map<String, List<IncidentEvent>> byIncident = events.stream()
+        .collect(Collectors.groupingBy(IncidentEvent::getIncidentKey, LinkedHashMap::new, Collectors.toList()));
+    assertThat(byIncident).hasSize(4);
+    Function<String, List<IncidentEvent>> of = name -> byIncident.get("kubernetes|alertname=" + name + ",cluster=eu-1");
+    assertThat(List.of("ClusterDown", "TargetDown", "KubePodNotReady", "HighErrorRate"))
+        .extracting(name -> of.apply(name).size())
+        .containsExactly(1, 333, 333, 333);
+    for (List<IncidentEvent> incident : byIncident.values()) {
+      assertThat(incident.get(0).getType()).isEqualTo(IncidentEventType.OPENED);
+      assertThat(incident.subList(1, incident.size())).allMatch(e -> e.getType() == IncidentEventType.ALERT_ADDED);
+      assertThat(incident).extracting(IncidentEvent::getIncidentId).containsOnly(incident.get(0).getIncidentId());
+      assertThat(incident.get(incident.size() - 1).getFiringAlerts()).isEqualTo(incident.size());
+      assertThat(incident).extracting(IncidentEvent::getTeam).containsOnly("platform");
+    }
+    List<IncidentEvent> opened = events.stream().filter(e -> e.getType() == IncidentEventType.OPENED).toList();
+    assertThat(opened).extracting(e -> e.getAlert().getLabels().get("alertname"), IncidentEvent::getPriority,
+            IncidentEvent::getMuted, IncidentEvent::getInhibited)
+        .containsExactlyInAnyOrder(
+            tuple("ClusterDown", Priority.P0, false, false),
+            tuple("TargetDown", Priority.P0, false, false),
+            tuple("KubePodNotReady", Priority.P1, true, true),
+            tuple("HighErrorRate", Priority.P1, true, true));
+    assertThat(opened.stream().filter(e -> !e.getMuted())).as("pages").hasSize(2);
+    assertThat(of.apply("HighErrorRate")).allMatch(e -> e.getInhibited() && e.getMuted());
+    assertThat(registry.get("pagewire.router.duplicates").counter().count()).isEqualTo(100);
+    assertThat(registry.get("pagewire.router.events").tag("type", "OPENED").counter().count()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldCreateListAndExpireSilencesThroughTheApi() throws Exception {
+    try (HttpApi api = new HttpApi(config.http().withPort(0))) {
+      service.routes(api);
+      api.start();
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + api.port() + "/api/v1/silences";
+      Instant now = Instant.now();
+      String body = """
+          {"matchers": ["service=db", {"name": "cluster", "value": "eu-.*", "isRegex": true}],
+           "endsAt": "%s", "createdBy": "alice", "comment": "failover drill"}""".formatted(now.plusSeconds(3600));
+
+      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base))
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).isEqualTo(201);
+      String id = Json.MAPPER.readTree(created.body()).get("id").asText();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(URI.create(base)).build(),
+          HttpResponse.BodyHandlers.ofString()).body().contains(id));
+      JsonNode listed = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base)).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).get("silences").get(0);
+      assertThat(listed.get("matchers").toString()).isEqualTo("[\"service=\\\"db\\\"\",\"cluster=~\\\"eu-.*\\\"\"]");
+      assertThat(listed.get("status").asText()).isEqualTo("active");
+      assertThat(listed.get("createdBy").asText()).isEqualTo("alice");
+
+      HttpResponse<String> expired = http.send(HttpRequest.newBuilder(URI.create(base + "/" + id)).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(expired.statusCode()).isEqualTo(200);
+      assertThat(Json.MAPPER.readTree(expired.body()).get("status").asText()).isEqualTo("expired");
+      await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(URI.create(base + "/" + id)).build(),
+          HttpResponse.BodyHandlers.ofString()).body().contains("\"expired\""));
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/" + id)).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(409);
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base)).POST(HttpRequest.BodyPublishers.ofString(
+          "{\"matchers\": [\"service=~\\\"db(\\\"\"], \"endsAt\": \"" + now.plusSeconds(60) + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/nope")).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+  }
+
+  private static Alert alert(String name, String severity, String service, int instance, Instant startsAt) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("alertname", name);
+    labels.put("cluster", "eu-1");
+    labels.put("service", service);
+    labels.put("instance", "10.0." + (instance / 250) + "." + (instance % 250) + ":9100");
+    labels.put("severity", severity);
+    String fingerprint = HexFormat.of().toHexDigits((long) labels.toString().hashCode() << 32 | instance);
+    return Alert.newBuilder()
+        .setFingerprint(fingerprint)
+        .setStatus(AlertStatus.FIRING)
+        .setLabels(labels)
+        .setAnnotations(Map.of("summary", name + " on " + service))
+        .setStartsAt(startsAt)
+        .setEndsAt(null)
+        .setGeneratorUrl("http://prometheus:9090/graph")
+        .setReceiver("pagewire")
+        .setExternalUrl("http://alertmanager:9093")
+        .setReceivedAt(startsAt)
+        .setRequestId("")
+        .build();
+  }
+
+  /** One webhook: every alert of the batch with the batch's request id and receive time, as the ingest writes them. */
+  private static void post(KafkaProducer<String, Alert> producer, List<Alert> batch, Instant receivedAt) {
+    String requestId = UUID.randomUUID().toString();
+    for (Alert alert : batch) {
+      Alert received = Alert.newBuilder(alert).setReceivedAt(receivedAt).setRequestId(requestId).build();
+      producer.send(new ProducerRecord<>(Topics.ALERTS.name(), null, receivedAt.toEpochMilli(), alert.getFingerprint(), received));
+    }
+    producer.flush();
+  }
+
+  private static List<IncidentEvent> readEvents(int count) {
+    List<IncidentEvent> seen = new ArrayList<>();
+    try (KafkaConsumer<String, IncidentEvent> consumer = new KafkaConsumer<>(
+        KafkaSettings.consumer(config, "it-reader", "it-" + UUID.randomUUID()), new StringDeserializer(),
+        Topics.INCIDENT_EVENTS.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(Topics.INCIDENT_EVENTS.name()));
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> seen.add(record.value()));
+        return seen.size() >= count;
+      });
+      // Nothing beyond the expected events: duplicates and the HA copy change nothing.
+      consumer.poll(Duration.ofSeconds(2)).forEach(record -> seen.add(record.value()));
+    }
+    assertThat(seen).hasSize(count);
+    return seen;
+  }
+}
