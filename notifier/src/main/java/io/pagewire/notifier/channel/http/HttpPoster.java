@@ -1,8 +1,10 @@
 package io.pagewire.notifier.channel.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.pagewire.notifier.channel.Delivery;
 import io.pagewire.notifier.delivery.RetryAfter;
 import io.pagewire.platform.config.Secret;
+import io.pagewire.platform.http.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -51,6 +53,17 @@ public final class HttpPoster {
         .connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
+  }
+
+  /** One attempt: POST {@code document} written as JSON, with no extra headers. */
+  public Delivery postJson(Object document) {
+    byte[] body;
+    try {
+      body = Json.MAPPER.writeValueAsBytes(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + document.getClass().getSimpleName() + " as JSON", e);
+    }
+    return post(body, Map.of());
   }
 
   /** One attempt: POST {@code body} with {@code Content-Type: application/json} and these headers. */

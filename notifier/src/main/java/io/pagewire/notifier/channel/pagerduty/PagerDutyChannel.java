@@ -1,6 +1,5 @@
 package io.pagewire.notifier.channel.pagerduty;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pagewire.notifier.channel.Channel;
@@ -14,7 +13,6 @@ import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.Priority;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sends PagerDuty Events API v2 events: a PAGE triggers, ACKNOWLEDGED acknowledges, RESOLVED
@@ -47,11 +45,7 @@ public final class PagerDutyChannel implements Channel {
 
   @Override
   public Delivery send(Message message) {
-    try {
-      return poster.post(Json.MAPPER.writeValueAsBytes(event(message, config.routingKey().reveal(), config.source())), Map.of());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the PagerDuty event", e);
-    }
+    return poster.postJson(event(message, config.routingKey().reveal(), config.source()));
   }
 
   static String severity(Priority priority) {

@@ -1,6 +1,5 @@
 package io.pagewire.notifier.channel.slack;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pagewire.notifier.channel.Channel;
@@ -52,11 +51,7 @@ public final class SlackChannel implements Channel {
 
   @Override
   public Delivery send(Message message) {
-    try {
-      return poster.post(Json.MAPPER.writeValueAsBytes(payload(message)), Map.of());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the Slack payload", e);
-    }
+    return poster.postJson(payload(message));
   }
 
   static ObjectNode payload(Message message) {

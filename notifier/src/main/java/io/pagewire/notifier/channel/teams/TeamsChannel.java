@@ -1,6 +1,5 @@
 package io.pagewire.notifier.channel.teams;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pagewire.notifier.channel.Channel;
@@ -48,11 +47,7 @@ public final class TeamsChannel implements Channel {
 
   @Override
   public Delivery send(Message message) {
-    try {
-      return poster.post(Json.MAPPER.writeValueAsBytes(payload(message)), Map.of());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the Teams payload", e);
-    }
+    return poster.postJson(payload(message));
   }
 
   static ObjectNode payload(Message message) {
