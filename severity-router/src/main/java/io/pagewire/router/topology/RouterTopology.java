@@ -3,6 +3,7 @@ package io.pagewire.router.topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.kafka.GlobalTopicStore;
 import io.pagewire.router.incident.IncidentLifecycle;
 import io.pagewire.router.mute.Suppressions;
 import io.pagewire.router.route.AlertRouter;
@@ -91,21 +92,8 @@ public final class RouterTopology {
         Stores.persistentKeyValueStore(INCIDENT_STORE), Serdes.String(), AvroSerde.of(RouterIncident.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CHANGES_STORE), Serdes.String(), Serdes.String()));
-    // Global stores restore from their topic: no changelog of their own.
-    builder.addGlobalStore(Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(SILENCE_STORE), Topics.SILENCES.keySerde(), Topics.SILENCES.valueSerde())
-            .withLoggingDisabled(),
-        Topics.SILENCES.name(),
-        Consumed.with(Topics.SILENCES.keySerde(), Topics.SILENCES.valueSerde()).withName("silences-source"),
-        () -> new GlobalStoreWriter<>(SILENCE_STORE));
-    builder.addGlobalStore(Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(INHIBITING_STORE), Topics.INHIBITING_ALERTS.keySerde(),
-            Topics.INHIBITING_ALERTS.valueSerde())
-            .withLoggingDisabled(),
-        Topics.INHIBITING_ALERTS.name(),
-        Consumed.with(Topics.INHIBITING_ALERTS.keySerde(), Topics.INHIBITING_ALERTS.valueSerde())
-            .withName("inhibiting-alerts-source"),
-        () -> new GlobalStoreWriter<>(INHIBITING_STORE));
+    GlobalTopicStore.addTo(builder, Topics.SILENCES, SILENCE_STORE);
+    GlobalTopicStore.addTo(builder, Topics.INHIBITING_ALERTS, INHIBITING_STORE);
 
     KStream<String, Alert> alerts = builder.stream(Topics.ALERTS.name(),
             Consumed.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName("alerts"))
