@@ -7,6 +7,7 @@ import io.pagewire.reports.model.ReportQuery;
 import io.pagewire.reports.replay.Progress;
 import io.pagewire.reports.replay.TopicReplay;
 import io.pagewire.schemas.Alert;
+import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.TimelineEvent;
@@ -15,9 +16,9 @@ import io.pagewire.schemas.Topics;
 import java.util.List;
 
 /**
- * Builds a report by replaying the incident events, timeline and receipt topics (and, for a
- * period, the alerts topic) of the cluster {@code config} names, from the query's start to the
- * topics' end when the replay starts.
+ * Builds a report by replaying the incident events, timeline, receipt and command topics (and,
+ * for a period, the alerts topic) of the cluster {@code config} names, from the query's start to
+ * the topics' end when the replay starts. Commands are read for the notes people add.
  */
 public final class Reports {
 
@@ -26,8 +27,10 @@ public final class Reports {
   /** @return the report, or null when the query names an incident the topics do not hold */
   public static Report replay(PagewireConfig config, ReportQuery query, Progress progress) {
     List<Topic<String, ?>> topics = query.single().isPresent()
-        ? List.of(Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE, Topics.NOTIFICATION_RECEIPTS)
-        : List.of(Topics.ALERTS, Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE, Topics.NOTIFICATION_RECEIPTS);
+        ? List.of(Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE, Topics.NOTIFICATION_RECEIPTS,
+            Topics.INCIDENT_COMMANDS)
+        : List.of(Topics.ALERTS, Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE, Topics.NOTIFICATION_RECEIPTS,
+            Topics.INCIDENT_COMMANDS);
     ReportFolder folder = new ReportFolder(config, query);
     TopicReplay.Result result = new TopicReplay(config).replay(topics, query.from(), query.incidentId(), progress,
         (topic, value) -> fold(folder, value));
@@ -44,6 +47,8 @@ public final class Reports {
       folder.accept(r);
     } else if (value instanceof Alert a) {
       folder.accept(a);
+    } else if (value instanceof IncidentCommand c) {
+      folder.accept(c);
     } else {
       throw new IllegalArgumentException("not a replayed value: " + value.getClass().getName());
     }

@@ -54,6 +54,7 @@ class ReportReplayIT {
       send(producer, Topics.INCIDENT_EVENTS, s.incidentEvents, e -> e.getIncidentId(), e -> e.getAt().toEpochMilli());
       send(producer, Topics.INCIDENT_TIMELINE, s.timeline, e -> e.getIncidentId(), e -> e.getAt().toEpochMilli());
       send(producer, Topics.NOTIFICATION_RECEIPTS, s.receipts, r -> r.getIncidentId(), r -> r.getAt().toEpochMilli());
+      send(producer, Topics.INCIDENT_COMMANDS, s.commands, c -> c.getIncidentId(), c -> c.getAt().toEpochMilli());
       // A record no reader can decode: skipped and counted, never fatal.
       producer.send(new ProducerRecord<>(Topics.INCIDENT_TIMELINE.name(), null, Scenario.t("2024-03-06T00:00:00Z").toEpochMilli(),
           "inc-x", "not avro".getBytes(StandardCharsets.UTF_8))).get();
@@ -82,7 +83,7 @@ class ReportReplayIT {
 
     ScenarioAssertions.assertWeek(report);
     Scenario s = Scenario.week();
-    long written = s.alerts.size() + s.incidentEvents.size() + s.timeline.size() + s.receipts.size();
+    long written = s.alerts.size() + s.incidentEvents.size() + s.timeline.size() + s.receipts.size() + s.commands.size();
     assertThat(report.source()).isEqualTo(new Report.Source(written, 1));
   }
 
@@ -101,6 +102,16 @@ class ReportReplayIT {
     ScenarioAssertions.assertIncidentA(report);
     // inc-a wrote 7 timeline events, 2 incident events and 3 receipts; nothing else is handed on.
     assertThat(report.source().recordsRead()).isEqualTo(12);
+  }
+
+  @Test
+  void shouldFoldTheNotesEscalationAcceptedIntoTheIncidentReport() throws Exception {
+    IncidentReport report = (IncidentReport) Reports.replay(config, ReportQuery.incident("inc-c"), Progress.NONE);
+
+    ScenarioAssertions.assertIncidentCNotes(report.incident());
+    ScenarioAssertions.assertIncidentCNotesRendered(ReportFormat.MARKDOWN.render(report), ReportFormat.JSON.render(report));
+    assertThat(ReportFormat.HTML.render(report)).contains("<td>alert on disk usage at 80%</td><td>carol</td><td>2024-03-12</td>")
+        .doesNotContain("cosmic rays");
   }
 
   @Test

@@ -2,15 +2,19 @@ package io.pagewire.reports;
 
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.CommandType;
 import io.pagewire.schemas.DeliveryOutcome;
+import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
+import io.pagewire.schemas.NoteKind;
 import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.Priority;
 import io.pagewire.schemas.Severity;
 import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.TimelineEventType;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +30,11 @@ import java.util.Map;
  *       10:00, opened 10:02, paged primary 10:02, escalated to secondary 10:17, acknowledged by
  *       alice 10:20 (18m > 15m: breach), resolved by alice 11:02 (1h <= 4h).</li>
  *   <li>inc-c: P2/SEV-3 DiskFull on checkout (payments), Tue 2024-03-05. Firing 13:59, opened 14:00,
- *       paged primary 14:00, acknowledged by carol 14:30, resolved by carol 15:00.</li>
+ *       paged primary 14:00, acknowledged by carol 14:30, resolved by carol 15:00. Afterwards notes
+ *       are added through the API: root cause (carol 15:10), resolution (carol 15:12), a lesson
+ *       (dave 15:20), an action item owned by carol due 2024-03-12 (dave 15:25), one without owner
+ *       or due date (dave 15:26) and a comment (erin 15:30); a root cause by mallory (15:45) that
+ *       escalation did not accept has a command but no NOTE_ADDED event.</li>
  *   <li>inc-d: P4 Reminder (payments, no service), Fri 2024-03-08 08:00; never pages, never
  *       acknowledged or resolved.</li>
  *   <li>inc-b: P1/SEV-2 SearchLatency on search (no team), Sat 2024-03-09. Firing 01:55, opened
@@ -47,6 +55,7 @@ final class Scenario {
   final List<IncidentEvent> incidentEvents = new ArrayList<>();
   final List<TimelineEvent> timeline = new ArrayList<>();
   final List<NotificationReceipt> receipts = new ArrayList<>();
+  final List<IncidentCommand> commands = new ArrayList<>();
 
   static Instant t(String iso) {
     return Instant.parse(iso);
@@ -77,6 +86,20 @@ final class Scenario {
     s.page("inc-c", 1, 1, "primary-oncall", "2024-03-05T14:00:00Z", DeliveryOutcome.DELIVERED);
     s.tl("inc-c/acknowledged", "inc-c", TimelineEventType.ACKNOWLEDGED, "carol", 1, "", "2024-03-05T14:30:00Z");
     s.tl("inc-c/resolved", "inc-c", TimelineEventType.RESOLVED, "carol", null, "cleaned up", "2024-03-05T15:00:00Z");
+    s.note("inc-c", "cmd-c1", NoteKind.ROOT_CAUSE, "carol", "log rotation was disabled on checkout-db-2", null, null,
+        "2024-03-05T15:10:00Z", "root_cause: log rotation was disabled on checkout-db-2");
+    s.note("inc-c", "cmd-c2", NoteKind.RESOLUTION, "carol", "deleted old WAL segments, re-enabled rotation", null, null,
+        "2024-03-05T15:12:00Z", "resolution: deleted old WAL segments, re-enabled rotation");
+    s.note("inc-c", "cmd-c3", NoteKind.LESSON_LEARNED, "dave", "a disk alert at 95% leaves no time to act", null, null,
+        "2024-03-05T15:20:00Z", "lesson_learned: a disk alert at 95% leaves no time to act");
+    s.note("inc-c", "cmd-c4", NoteKind.ACTION_ITEM, "dave", "alert on disk usage at 80%", "carol", LocalDate.of(2024, 3, 12),
+        "2024-03-05T15:25:00Z", "action_item: alert on disk usage at 80% [owner carol, due 2024-03-12]");
+    s.note("inc-c", "cmd-c5", NoteKind.ACTION_ITEM, "dave", "audit log rotation on every database host", null, null,
+        "2024-03-05T15:26:00Z", "action_item: audit log rotation on every database host");
+    s.note("inc-c", "cmd-c6", NoteKind.COMMENT, "erin", "thanks all", null, null,
+        "2024-03-05T15:30:00Z", "comment: thanks all");
+    // Escalation did not accept this one (say the incident already had its maximum of notes): no NOTE_ADDED.
+    s.note("inc-c", "cmd-c7", NoteKind.ROOT_CAUSE, "mallory", "cosmic rays", null, null, "2024-03-05T15:45:00Z", null);
 
     Alert d1 = alert("fp-d1", "Reminder", null, "payments", null, t("2024-03-08T08:00:00Z"));
     s.alerts.add(received(d1, t("2024-03-08T08:00:00Z")));
@@ -113,6 +136,20 @@ final class Scenario {
   private void tl(String eventId, String id, TimelineEventType type, String actor, Integer level, String detail, String at) {
     timeline.add(TimelineEvent.newBuilder().setEventId(eventId).setIncidentId(id).setType(type).setActor(actor)
         .setLevel(level).setDetail(detail).setAt(t(at)).build());
+  }
+
+  /**
+   * A note as the API and escalation write it: the ADD_NOTE command on the commands topic and,
+   * when escalation accepted it ({@code detail} not null), NOTE_ADDED with escalation's event id
+   * ({@code <incident>/note/<commandId>}) and detail.
+   */
+  private void note(String id, String commandId, NoteKind kind, String actor, String text, String owner, LocalDate due,
+      String at, String detail) {
+    commands.add(IncidentCommand.newBuilder().setCommandId(commandId).setIncidentId(id).setType(CommandType.ADD_NOTE)
+        .setActor(actor).setNote(text).setAt(t(at)).setNoteKind(kind).setOwner(owner).setDue(due).setVia("api").build());
+    if (detail != null) {
+      tl(id + "/note/" + commandId, id, TimelineEventType.NOTE_ADDED, actor, null, detail, at);
+    }
   }
 
   /** A page as escalation writes it (PAGED event) and the notifier's receipt one second later. */

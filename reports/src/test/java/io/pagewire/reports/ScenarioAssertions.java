@@ -3,6 +3,9 @@ package io.pagewire.reports;
 import static io.pagewire.reports.Scenario.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pagewire.platform.http.Json;
+
 import io.pagewire.reports.model.Compliance;
 import io.pagewire.reports.model.DurationStats;
 import io.pagewire.reports.model.IncidentFacts;
@@ -10,15 +13,19 @@ import io.pagewire.reports.model.IncidentFacts.Entry;
 import io.pagewire.reports.model.IncidentFacts.Page;
 import io.pagewire.reports.model.IncidentReport;
 import io.pagewire.reports.model.PeriodReport;
+import io.pagewire.reports.model.PeriodReport.OpenActionItem;
 import io.pagewire.reports.model.PeriodReport.OutOfHoursPage;
 import io.pagewire.reports.model.PeriodReport.SlaCompliance;
 import io.pagewire.reports.model.ReportFolder.NoisyAlert;
 import io.pagewire.reports.model.Retrospective;
+import io.pagewire.reports.model.Retrospective.ActionItem;
+import io.pagewire.reports.model.Retrospective.Note;
 import io.pagewire.reports.model.SlaCheck;
 import io.pagewire.reports.model.SlaCheck.Status;
 import io.pagewire.schemas.Priority;
 import io.pagewire.schemas.Severity;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +82,65 @@ final class ScenarioAssertions {
         new OutOfHoursPage("inc-b", t("2024-03-09T03:00:00Z"), "2024-03-09T03:00Z", "secondary-oncall"),
         new OutOfHoursPage("inc-b", t("2024-03-09T04:00:00Z"), "2024-03-09T04:00Z", "engineering-manager"));
     assertThat(r.reachedLastLevel()).containsExactly("inc-b");
+    assertThat(r.openActionItems()).containsExactly(
+        new OpenActionItem("inc-c", "alert on disk usage at 80%", "carol", LocalDate.of(2024, 3, 12), "cmd-c4"),
+        new OpenActionItem("inc-c", "audit log rotation on every database host", null, null, "cmd-c5"));
     assertIncidentA(r.incidents().get(0));
+    assertIncidentCNotes(r.incidents().get(1));
+    assertThat(r.incidents().get(3).retrospective()).isEqualTo(Retrospective.NOT_RECORDED);
+  }
+
+  /**
+   * inc-c's notes: the five escalation accepted, with the fields of their commands; the comment
+   * only in the timeline; mallory's, which escalation did not accept, nowhere.
+   */
+  static void assertIncidentCNotes(IncidentFacts c) {
+    assertThat(c.incidentId()).isEqualTo("inc-c");
+    Retrospective r = c.retrospective();
+    assertThat(r.rootCauses()).containsExactly(
+        new Note("cmd-c1", "log rotation was disabled on checkout-db-2", "carol", t("2024-03-05T15:10:00Z")));
+    assertThat(r.resolutions()).containsExactly(
+        new Note("cmd-c2", "deleted old WAL segments, re-enabled rotation", "carol", t("2024-03-05T15:12:00Z")));
+    assertThat(r.lessonsLearned()).containsExactly(
+        new Note("cmd-c3", "a disk alert at 95% leaves no time to act", "dave", t("2024-03-05T15:20:00Z")));
+    assertThat(r.actionItems()).containsExactly(
+        new ActionItem("cmd-c4", "alert on disk usage at 80%", "carol", LocalDate.of(2024, 3, 12), "dave",
+            t("2024-03-05T15:25:00Z")),
+        new ActionItem("cmd-c5", "audit log rotation on every database host", null, null, "dave",
+            t("2024-03-05T15:26:00Z")));
+    assertThat(c.timeline()).extracting(Entry::type).containsExactly("OPENED", "PAGED", "ACKNOWLEDGED", "RESOLVED",
+        "NOTE_ADDED", "NOTE_ADDED", "NOTE_ADDED", "NOTE_ADDED", "NOTE_ADDED", "NOTE_ADDED");
+    assertThat(c.timeline()).contains(new Entry(t("2024-03-05T15:30:00Z"), "NOTE_ADDED", "erin", null, "comment: thanks all"));
+    assertThat(c.timeline()).extracting(Entry::detail).noneMatch(d -> d.contains("cosmic rays"));
+  }
+
+  /** inc-c's notes as the Markdown and JSON post-incident reports print them. */
+  static void assertIncidentCNotesRendered(String markdown, String json) throws Exception {
+    assertThat(markdown)
+        .contains("## Root cause\n\n| note | recorded by | recorded at |\n|---|---|---|\n"
+            + "| log rotation was disabled on checkout-db-2 | carol | 2024-03-05 15:10:00 +00:00 |\n")
+        .contains("## Resolution\n\n| note | recorded by | recorded at |\n|---|---|---|\n"
+            + "| deleted old WAL segments, re-enabled rotation | carol | 2024-03-05 15:12:00 +00:00 |\n")
+        .contains("## Lessons learned\n\n| note | recorded by | recorded at |\n|---|---|---|\n"
+            + "| a disk alert at 95% leaves no time to act | dave | 2024-03-05 15:20:00 +00:00 |\n")
+        .contains("## Action items\n\n| action | owner | due | recorded by | recorded at |\n|---|---|---|---|---|\n"
+            + "| alert on disk usage at 80% | carol | 2024-03-12 | dave | 2024-03-05 15:25:00 +00:00 |\n"
+            + "| audit log rotation on every database host | — | — | dave | 2024-03-05 15:26:00 +00:00 |\n")
+        .contains("| 2024-03-05 15:30:00 +00:00 | NOTE_ADDED | erin | — | comment: thanks all |")
+        .doesNotContain("Not recorded", "cosmic rays");
+    JsonNode r = Json.MAPPER.readTree(json).at("/incident/retrospective");
+    assertThat(r.at("/rootCauses/0/text").asText()).isEqualTo("log rotation was disabled on checkout-db-2");
+    assertThat(r.at("/rootCauses/0/author").asText()).isEqualTo("carol");
+    assertThat(r.at("/rootCauses/0/at").asText()).isEqualTo("2024-03-05T15:10:00Z");
+    assertThat(r.at("/rootCauses").size()).isEqualTo(1);
+    assertThat(r.at("/resolutions/0/text").asText()).isEqualTo("deleted old WAL segments, re-enabled rotation");
+    assertThat(r.at("/lessonsLearned/0/author").asText()).isEqualTo("dave");
+    assertThat(r.at("/actionItems/0/description").asText()).isEqualTo("alert on disk usage at 80%");
+    assertThat(r.at("/actionItems/0/owner").asText()).isEqualTo("carol");
+    assertThat(r.at("/actionItems/0/due").asText()).isEqualTo("2024-03-12");
+    assertThat(r.at("/actionItems/1/description").asText()).isEqualTo("audit log rotation on every database host");
+    assertThat(r.at("/actionItems/1/owner").isNull()).isTrue();
+    assertThat(r.at("/actionItems/1/due").isNull()).isTrue();
   }
 
   /** America/New_York is UTC-5 that week: a's pages fall at 05:02 and 05:17, c's exactly at 09:00 (in hours). */
@@ -123,7 +188,7 @@ final class ScenarioAssertions {
         "OPENED", "PAGED", "ESCALATED", "PAGED", "ACKNOWLEDGED", "ALERT_RESOLVED", "RESOLVED");
     assertThat(a.timeline().get(4)).isEqualTo(new Entry(t("2024-03-04T10:20:00Z"), "ACKNOWLEDGED", "alice", 2, "looking"));
     assertThat(a.retrospective()).isEqualTo(Retrospective.NOT_RECORDED);
-    assertThat(List.of(a.retrospective().rootCause() == null, a.retrospective().actionItems().isEmpty()))
+    assertThat(List.of(a.retrospective().rootCauses().isEmpty(), a.retrospective().actionItems().isEmpty()))
         .containsOnly(true);
   }
 }

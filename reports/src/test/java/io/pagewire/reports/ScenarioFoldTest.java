@@ -6,6 +6,7 @@ import io.pagewire.reports.model.PeriodReport;
 import io.pagewire.reports.model.Report;
 import io.pagewire.reports.model.ReportFolder;
 import io.pagewire.reports.model.ReportQuery;
+import io.pagewire.reports.render.ReportFormat;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +17,10 @@ import org.junit.jupiter.api.Test;
 /** The scenario folded without a broker, with the topics interleaved in any order. */
 class ScenarioFoldTest {
 
-  /** Folds the scenario with the four topics interleaved at random, each topic in its own order. */
+  /** Folds the scenario with the five topics interleaved at random, each topic in its own order. */
   static Report fold(ReportQuery query, long seed) {
     Scenario s = Scenario.week();
-    List<List<?>> topics = new ArrayList<>(List.of(s.alerts, s.incidentEvents, s.timeline, s.receipts));
+    List<List<?>> topics = new ArrayList<>(List.of(s.alerts, s.incidentEvents, s.timeline, s.receipts, s.commands));
     ReportFolder folder = new ReportFolder(PagewireConfig.defaults(), query);
     Random random = new Random(seed);
     int[] next = new int[topics.size()];
@@ -46,6 +47,16 @@ class ScenarioFoldTest {
   void shouldFoldTheWeekIntoTheFiguresItImpliesWhateverTheInterleaving() {
     for (long seed = 0; seed < 5; seed++) {
       ScenarioAssertions.assertWeek((PeriodReport) fold(ReportQuery.all(), seed));
+    }
+  }
+
+  @Test
+  void shouldFoldOnlyTheNotesEscalationAcceptedWhateverTheInterleaving() throws Exception {
+    for (long seed = 0; seed < 5; seed++) {
+      IncidentReport report = (IncidentReport) fold(ReportQuery.incident("inc-c"), seed);
+      ScenarioAssertions.assertIncidentCNotes(report.incident());
+      ScenarioAssertions.assertIncidentCNotesRendered(ReportFormat.MARKDOWN.render(report),
+          ReportFormat.JSON.render(report));
     }
   }
 

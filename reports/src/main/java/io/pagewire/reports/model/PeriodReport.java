@@ -6,6 +6,7 @@ import io.pagewire.schemas.Severity;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ import java.util.function.Function;
  * @param pagesPerPerson pages per recipient over all incidents
  * @param outOfHoursPages pages sent outside Mon-Fri 09:00-17:00 in the query's zone
  * @param reachedLastLevel incidents whose escalation paged the last level of the policy
+ * @param openActionItems the action items of the period's incidents; nothing records an item as
+ *     done, so all are open. Soonest due first, undated last, then incident, description, note id
  */
 public record PeriodReport(
     ReportQuery query,
@@ -48,7 +51,8 @@ public record PeriodReport(
     List<ReportFolder.NoisyAlert> noisiestAlerts,
     Map<String, Long> pagesPerPerson,
     List<OutOfHoursPage> outOfHoursPages,
-    List<String> reachedLastLevel) implements Report {
+    List<String> reachedLastLevel,
+    List<OpenActionItem> openActionItems) implements Report {
 
   /** How many alert names the noisiest-alerts table lists. */
   public static final int NOISIEST = 10;
@@ -61,6 +65,9 @@ public record PeriodReport(
 
   /** One page outside business hours; {@code localTime} in the query's zone. */
   public record OutOfHoursPage(String incidentId, Instant at, String localTime, String recipient) {}
+
+  /** An action item of one of the period's incidents. */
+  public record OpenActionItem(String incidentId, String description, String owner, LocalDate due, String noteId) {}
 
   static PeriodReport of(PagewireConfig config, ReportQuery query, Instant asOf, Source source,
       List<IncidentFacts> incidents, List<ReportFolder.NoisyAlert> noisiest) {
@@ -99,13 +106,22 @@ public record PeriodReport(
     }
     outOfHours.sort(Comparator.comparing(OutOfHoursPage::at).thenComparing(OutOfHoursPage::incidentId));
 
+    List<OpenActionItem> actionItems = incidents.stream()
+        .flatMap(i -> i.retrospective().actionItems().stream()
+            .map(a -> new OpenActionItem(i.incidentId(), a.description(), a.owner(), a.due(), a.noteId())))
+        .sorted(Comparator.comparing(OpenActionItem::due, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(OpenActionItem::incidentId).thenComparing(OpenActionItem::description)
+            .thenComparing(OpenActionItem::noteId))
+        .toList();
+
     return new PeriodReport(query, asOf, source, incidents, byPriority, bySeverity,
         stats(incidents, i -> i.priority().name(), IncidentFacts::acknowledge),
         stats(incidents, i -> i.priority().name(), IncidentFacts::resolve),
         stats(incidents, IncidentFacts::team, IncidentFacts::acknowledge),
         stats(incidents, IncidentFacts::team, IncidentFacts::resolve),
         sla, noisiest, perPerson, List.copyOf(outOfHours),
-        incidents.stream().filter(IncidentFacts::reachedLastLevel).map(IncidentFacts::incidentId).toList());
+        incidents.stream().filter(IncidentFacts::reachedLastLevel).map(IncidentFacts::incidentId).toList(),
+        actionItems);
   }
 
   /** Mon-Fri, 09:00 inclusive to 17:00 exclusive, local time. */

@@ -4,20 +4,27 @@ import io.pagewire.platform.calendar.BusinessCalendar;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.CommandType;
 import io.pagewire.schemas.DeliveryOutcome;
+import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
+import io.pagewire.schemas.NoteKind;
 import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.Priority;
 import io.pagewire.schemas.Severity;
 import io.pagewire.schemas.TimelineEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,12 +43,23 @@ import java.util.regex.Pattern;
  * <p>It reads what the escalation service writes: page steps from PAGED event ids
  * ({@code <incident>/paged/<step>}), recipients from notification ids ({@code <incident>/page/<step>})
  * on receipts, or from the PAGED detail ({@code paged <recipient> via ...}) when no receipt came.
+ *
+ * <p>Notes: a note counts when escalation accepted it, that is when a {@code NOTE_ADDED} timeline
+ * event ({@code <incident>/note/<commandId>}) was written; its kind, text, owner and due date come
+ * from the {@code ADD_NOTE} command with that id. When the command is no longer on its topic (90
+ * days of retention against the timeline's 400), they are parsed from the event's detail
+ * ({@code <kind>: <text>[ [owner <owner>, due <date>]]}). Commands without the event (ignored by
+ * escalation: blank text, unknown incident, too many notes) do not count.
  */
 public final class ReportFolder {
 
   private static final Pattern STEP_SUFFIX = Pattern.compile(".*/(?:paged|page)/(\\d+)$");
   private static final Pattern PAGED_DETAIL = Pattern.compile("^paged (.+?) via .*");
   private static final Pattern PRIORITY_PREFIX = Pattern.compile("^(P[0-4]) .*");
+  private static final Pattern NOTE_DETAIL = Pattern.compile(
+      "^(comment|root_cause|resolution|lesson_learned|action_item): (.*)$", Pattern.DOTALL);
+  private static final Pattern NOTE_OWNER_DUE = Pattern.compile(
+      "^(.*) \\[owner (.*), due (null|\\d{4}-\\d{2}-\\d{2})\\]$", Pattern.DOTALL);
 
   private final PagewireConfig config;
   private final BusinessCalendar calendar;
@@ -120,8 +138,28 @@ public final class ReportFolder {
             at, level, detail.matches() ? detail.group(1) : "level " + level));
       }
       case ESCALATED -> incident.escalations++;
+      case NOTE_ADDED -> {
+        String prefix = event.getIncidentId() + "/note/";
+        String noteId = event.getEventId().startsWith(prefix) ? event.getEventId().substring(prefix.length())
+            : event.getEventId();
+        incident.acceptedNotes.putIfAbsent(noteId, event);
+      }
       default -> { }
     }
+  }
+
+  /**
+   * Keeps {@code ADD_NOTE} commands, the structured side of notes; other commands are already in
+   * the timeline. A command moves no clock: until its {@code NOTE_ADDED} event is folded it may
+   * be one escalation ignored.
+   */
+  public void accept(IncidentCommand command) {
+    if (command.getType() != CommandType.ADD_NOTE
+        || (query.incidentId() != null && !query.incidentId().equals(command.getIncidentId()))) {
+      return;
+    }
+    incidents.computeIfAbsent(command.getIncidentId(), id -> new Accumulator())
+        .noteCommands.putIfAbsent(command.getCommandId(), command);
   }
 
   public void accept(NotificationReceipt receipt) {
@@ -213,6 +251,38 @@ public final class ReportFolder {
    */
   public record NoisyAlert(String alertname, long notifications, long firings) {}
 
+  /**
+   * The note an accepted NOTE_ADDED event stands for: from its command when replayed, else parsed
+   * from the detail; null when the detail is not one escalation writes.
+   */
+  static RecordedNote recordedNote(String noteId, TimelineEvent event, IncidentCommand command) {
+    if (command != null) {
+      return new RecordedNote(command.getNoteKind() != null ? command.getNoteKind() : NoteKind.COMMENT,
+          command.getNote(), command.getOwner(), command.getDue(), command.getActor(), command.getAt());
+    }
+    Matcher detail = NOTE_DETAIL.matcher(event.getDetail());
+    if (!detail.matches()) {
+      return null;
+    }
+    NoteKind kind = NoteKind.valueOf(detail.group(1).toUpperCase(Locale.ROOT));
+    String text = detail.group(2);
+    String owner = null;
+    LocalDate due = null;
+    Matcher ownerDue = NOTE_OWNER_DUE.matcher(text);
+    if (ownerDue.matches()) {
+      try {
+        due = ownerDue.group(3).equals("null") ? null : LocalDate.parse(ownerDue.group(3));
+        owner = ownerDue.group(2).equals("null") ? null : ownerDue.group(2);
+        text = ownerDue.group(1);
+      } catch (DateTimeParseException e) {
+        // Not a date escalation wrote (2024-02-30): keep the whole detail as the text.
+      }
+    }
+    return new RecordedNote(kind, text, owner, due, event.getActor(), event.getAt());
+  }
+
+  record RecordedNote(NoteKind kind, String text, String owner, LocalDate due, String author, Instant at) {}
+
   private record PendingPage(int step, Instant at, int level, String recipient) {}
 
   private record Receipt(String recipient, DeliveryOutcome outcome) {}
@@ -240,8 +310,32 @@ public final class ReportFolder {
     Instant resolvedAt;
     String resolvedBy;
     int escalations;
-    // Notes (root cause, resolution, lessons, action items) fold in here once they are recorded.
-    Retrospective retrospective = Retrospective.NOT_RECORDED;
+    /** NOTE_ADDED events by note (command) id, in the order written. */
+    final Map<String, TimelineEvent> acceptedNotes = new LinkedHashMap<>();
+    final Map<String, IncidentCommand> noteCommands = new HashMap<>();
+
+    Retrospective retrospective() {
+      List<Retrospective.Note> rootCauses = new ArrayList<>();
+      List<Retrospective.Note> resolutions = new ArrayList<>();
+      List<Retrospective.Note> lessons = new ArrayList<>();
+      List<Retrospective.ActionItem> actions = new ArrayList<>();
+      acceptedNotes.forEach((noteId, event) -> {
+        RecordedNote note = recordedNote(noteId, event, noteCommands.get(noteId));
+        if (note == null) {
+          return;
+        }
+        Retrospective.Note plain = new Retrospective.Note(noteId, note.text, note.author, note.at);
+        switch (note.kind) {
+          case ROOT_CAUSE -> rootCauses.add(plain);
+          case RESOLUTION -> resolutions.add(plain);
+          case LESSON_LEARNED -> lessons.add(plain);
+          case ACTION_ITEM -> actions.add(
+              new Retrospective.ActionItem(noteId, note.text, note.owner, note.due, note.author, note.at));
+          case COMMENT -> { } // comments are read in the timeline
+        }
+      });
+      return new Retrospective(rootCauses, resolutions, lessons, actions);
+    }
 
     IncidentFacts facts(String id, Instant asOf) {
       Instant opened = openedAt != null ? openedAt : timelineOpenedAt;
@@ -290,7 +384,7 @@ public final class ReportFolder {
           resolvedAt != null ? Duration.between(impactStart, resolvedAt) : null,
           Duration.between(impactStart, opened), ack, resolve, List.copyOf(breaches), pageList, perPerson,
           escalations, highest, highest > 0 && highest >= config.escalation().levels().size(),
-          List.copyOf(ordered), retrospective);
+          List.copyOf(ordered), retrospective());
     }
   }
 }

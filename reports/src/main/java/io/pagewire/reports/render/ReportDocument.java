@@ -100,20 +100,28 @@ final class ReportDocument {
     retrospective(i.retrospective());
   }
 
+  /** Comments are not repeated here: they are NOTE_ADDED entries of the timeline above. */
   private void retrospective(Retrospective r) {
-    heading(2, "Root cause");
-    paragraph(r.rootCause() != null ? r.rootCause() : Text.NOT_RECORDED);
-    heading(2, "Resolution");
-    paragraph(r.resolution() != null ? r.resolution() : Text.NOT_RECORDED);
-    heading(2, "Lessons learned");
-    paragraph(r.lessonsLearned() != null ? r.lessonsLearned() : Text.NOT_RECORDED);
+    notes("Root cause", r.rootCauses());
+    notes("Resolution", r.resolutions());
+    notes("Lessons learned", r.lessonsLearned());
     heading(2, "Action items");
     if (r.actionItems().isEmpty()) {
       paragraph(Text.NOT_RECORDED);
     } else {
-      table(List.of("action", "owner", "due"), r.actionItems().stream()
-          .map(a -> List.of(a.description(), Text.orNone(a.owner()), a.due() == null ? Text.NONE : a.due().toString()))
+      table(List.of("action", "owner", "due", "recorded by", "recorded at"), r.actionItems().stream()
+          .map(a -> List.of(a.description(), Text.orNone(a.owner()), Text.date(a.due()), a.author(), text.time(a.at())))
           .toList());
+    }
+  }
+
+  private void notes(String title, List<Retrospective.Note> notes) {
+    heading(2, title);
+    if (notes.isEmpty()) {
+      paragraph(Text.NOT_RECORDED);
+    } else {
+      table(List.of("note", "recorded by", "recorded at"), notes.stream()
+          .map(n -> List.of(n.text(), n.author(), text.time(n.at()))).toList());
     }
   }
 
@@ -163,6 +171,10 @@ final class ReportDocument {
         .map(p -> List.of(text.time(p.at()), p.incidentId(), p.recipient())).toList());
     heading(2, "Escalations that reached the last level");
     paragraph(r.reachedLastLevel().isEmpty() ? "None." : String.join(", ", r.reachedLastLevel()));
+    heading(2, "Open action items");
+    paragraph("Action items recorded on the period's incidents; nothing records an item as done, so all are listed.");
+    table(List.of("due", "owner", "incident", "action"), r.openActionItems().stream()
+        .map(a -> List.of(Text.date(a.due()), Text.orNone(a.owner()), a.incidentId(), a.description())).toList());
   }
 
   private void stats(String key, Map<String, DurationStats> mtta, Map<String, DurationStats> mttr) {

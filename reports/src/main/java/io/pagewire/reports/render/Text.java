@@ -6,6 +6,7 @@ import io.pagewire.reports.model.DurationStats;
 import io.pagewire.reports.model.SlaCheck;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -44,6 +45,10 @@ final class Text {
 
   static String[] stats(DurationStats s) {
     return new String[] {Integer.toString(s.count()), duration(s.mean()), duration(s.median()), duration(s.p90())};
+  }
+
+  static String date(LocalDate d) {
+    return d == null ? NONE : d.toString();
   }
 
   static String orNone(String s) {

@@ -41,6 +41,18 @@ class ReportFormatTest {
   }
 
   @Test
+  void shouldListTheOpenActionItemsOfThePeriodSoonestDueFirst() {
+    String md = ReportFormat.MARKDOWN.render(SampleReports.week(1));
+    assertThat(md).contains("## Open action items\n\n"
+        + "Action items recorded on the period's incidents; nothing records an item as done, so all are listed.\n\n"
+        + "| due | owner | incident | action |\n|---|---|---|---|\n"
+        + "| 2024-03-12 | carol | inc-c | alert on disk usage at 80% |\n"
+        + "| — | — | inc-c | audit log rotation on every database host |\n");
+    assertThat(ReportFormat.HTML.render(SampleReports.week(1)))
+        .contains("<tr><td>2024-03-12</td><td>carol</td><td>inc-c</td><td>alert on disk usage at 80%</td></tr>");
+  }
+
+  @Test
   void shouldWriteSelfContainedHtmlWithBothCharts() {
     String html = ReportFormat.HTML.render(SampleReports.week(1));
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<figcaption>Incident timeline</figcaption>")
@@ -56,7 +68,11 @@ class ReportFormatTest {
     JsonNode json = Json.MAPPER.readTree(ReportFormat.JSON.render(SampleReports.week(1)));
     assertThat(json.at("/mttaByTeam/payments/median").asText()).isEqualTo("PT24M");
     assertThat(json.at("/slaByPriority/P1/acknowledge/percent").asDouble()).isEqualTo(0.0);
-    assertThat(json.at("/incidents/0/retrospective/rootCause").isNull()).isTrue();
+    assertThat(json.at("/incidents/0/retrospective/rootCauses").isArray()).isTrue();
+    assertThat(json.at("/incidents/0/retrospective/rootCauses").isEmpty()).isTrue();
+    assertThat(json.at("/openActionItems/0/incidentId").asText()).isEqualTo("inc-c");
+    assertThat(json.at("/openActionItems/0/owner").asText()).isEqualTo("carol");
+    assertThat(json.at("/openActionItems/0/due").asText()).isEqualTo("2024-03-12");
     assertThat(json.at("/reachedLastLevel/0").asText()).isEqualTo("inc-b");
   }
 }

@@ -1,0 +1,124 @@
+package io.pagewire.reports.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.reports.model.Retrospective.ActionItem;
+import io.pagewire.reports.model.Retrospective.Note;
+import io.pagewire.schemas.CommandType;
+import io.pagewire.schemas.IncidentCommand;
+import io.pagewire.schemas.NoteKind;
+import io.pagewire.schemas.TimelineEvent;
+import io.pagewire.schemas.TimelineEventType;
+import io.pagewire.schemas.Topics;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+
+/** How notes fold: which count, where their fields come from, in what order they are listed. */
+class ReportFolderNotesTest {
+
+  static {
+    Objects.requireNonNull(Topics.ALERTS); // initialises the Avro serdes the generated builders rely on
+  }
+
+  private static final Instant OPENED = Instant.parse("2024-03-04T10:00:00Z");
+
+  private final ReportFolder folder = new ReportFolder(PagewireConfig.defaults(), ReportQuery.all());
+
+  @Test
+  void shouldCountOnlyNotesWithANoteAddedEventAndTakeTheirFieldsFromTheCommand() {
+    open();
+    // A text that looks like escalation's owner/due suffix: only the command says what it is.
+    IncidentCommand tricky = command("c1", NoteKind.ACTION_ITEM, "fix it [owner x, due 2024-01-01]", "bob",
+        LocalDate.of(2024, 3, 20), at(30));
+    // Event before command: the interleaving of topics must not matter.
+    folder.accept(noteAdded("c1", "alice", "action_item: fix it [owner x, due 2024-01-01] [owner bob, due 2024-03-20]", at(30)));
+    folder.accept(tricky);
+    folder.accept(command("c2", NoteKind.ROOT_CAUSE, "ignored by escalation", null, null, at(31)));
+    folder.accept(command("c3", NoteKind.ROOT_CAUSE, "bad deploy", null, null, at(32)));
+    folder.accept(noteAdded("c3", "alice", "root_cause: bad deploy", at(32)));
+
+    Retrospective r = only().retrospective();
+
+    assertThat(r.rootCauses()).containsExactly(new Note("c3", "bad deploy", "alice", at(32)));
+    assertThat(r.actionItems()).containsExactly(
+        new ActionItem("c1", "fix it [owner x, due 2024-01-01]", "bob", LocalDate.of(2024, 3, 20), "alice", at(30)));
+    assertThat(r.resolutions()).isEmpty();
+    assertThat(r.lessonsLearned()).isEmpty();
+  }
+
+  @Test
+  void shouldParseTheTimelineDetailWhenTheCommandIsNoLongerReplayed() {
+    open();
+    folder.accept(noteAdded("c1", "dave", "action_item: alert at 80% [owner carol, due 2024-03-12]", at(40)));
+    folder.accept(noteAdded("c2", "dave", "action_item: audit: rotation [owner null, due 2024-03-11]", at(41)));
+    folder.accept(noteAdded("c3", "dave", "lesson_learned: alert earlier", at(42)));
+    folder.accept(noteAdded("c4", "dave", "comment: thanks", at(43)));
+    folder.accept(noteAdded("c5", "dave", "something escalation never writes", at(44)));
+
+    Retrospective r = only().retrospective();
+
+    assertThat(r.actionItems()).containsExactly(
+        new ActionItem("c2", "audit: rotation", null, LocalDate.of(2024, 3, 11), "dave", at(41)),
+        new ActionItem("c1", "alert at 80%", "carol", LocalDate.of(2024, 3, 12), "dave", at(40)));
+    assertThat(r.lessonsLearned()).containsExactly(new Note("c3", "alert earlier", "dave", at(42)));
+    assertThat(r.rootCauses()).isEmpty();
+    // Comments and unparseable notes stay timeline entries.
+    assertThat(only().timeline()).filteredOn(e -> e.type().equals("NOTE_ADDED")).hasSize(5);
+  }
+
+  @Test
+  void shouldListNotesByTimeAndActionItemsByDueDateWhateverTheOrderTheyArrived() {
+    open();
+    accepted("c9", NoteKind.ACTION_ITEM, "undated", null, null, at(50));
+    accepted("c8", NoteKind.ACTION_ITEM, "later", "ann", LocalDate.of(2024, 4, 1), at(51));
+    accepted("c7", NoteKind.ACTION_ITEM, "b sooner", "ann", LocalDate.of(2024, 3, 10), at(52));
+    accepted("c6", NoteKind.ACTION_ITEM, "a sooner", null, LocalDate.of(2024, 3, 10), at(53));
+    accepted("c5", NoteKind.RESOLUTION, "second", null, null, at(55));
+    accepted("c4", NoteKind.RESOLUTION, "first", null, null, at(54));
+
+    Retrospective r = only().retrospective();
+
+    assertThat(r.actionItems()).extracting(ActionItem::description)
+        .containsExactly("a sooner", "b sooner", "later", "undated");
+    assertThat(r.resolutions()).extracting(Note::text).containsExactly("first", "second");
+  }
+
+  @Test
+  void shouldSayNothingWasRecordedForAnIncidentWithoutNotes() {
+    open();
+    folder.accept(command("c1", NoteKind.ROOT_CAUSE, "never accepted", null, null, at(5)));
+
+    assertThat(only().retrospective()).isEqualTo(Retrospective.NOT_RECORDED);
+  }
+
+  private void open() {
+    folder.accept(TimelineEvent.newBuilder().setEventId("x/1").setIncidentId("x").setType(TimelineEventType.OPENED)
+        .setDetail("P1 Disk (label severity=warning)").setAt(OPENED).build());
+  }
+
+  private IncidentFacts only() {
+    return folder.incidents(OPENED.plusSeconds(3600)).get(0);
+  }
+
+  private void accepted(String id, NoteKind kind, String text, String owner, LocalDate due, Instant at) {
+    folder.accept(command(id, kind, text, owner, due, at));
+    folder.accept(noteAdded(id, "alice", kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + text, at));
+  }
+
+  private static IncidentCommand command(String id, NoteKind kind, String text, String owner, LocalDate due, Instant at) {
+    return IncidentCommand.newBuilder().setCommandId(id).setIncidentId("x").setType(CommandType.ADD_NOTE)
+        .setActor("alice").setNote(text).setNoteKind(kind).setOwner(owner).setDue(due).setAt(at).build();
+  }
+
+  private static TimelineEvent noteAdded(String commandId, String actor, String detail, Instant at) {
+    return TimelineEvent.newBuilder().setEventId("x/note/" + commandId).setIncidentId("x")
+        .setType(TimelineEventType.NOTE_ADDED).setActor(actor).setDetail(detail).setAt(at).build();
+  }
+
+  private static Instant at(int minutes) {
+    return OPENED.plusSeconds(60L * minutes);
+  }
+}
