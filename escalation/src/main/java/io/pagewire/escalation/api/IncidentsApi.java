@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.escalation.links.LinkSigner;
 import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.kafka.AcknowledgedWriter;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
 import io.pagewire.platform.http.Json;
@@ -14,6 +15,7 @@ import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentStatus;
 import io.pagewire.schemas.NoteKind;
+import io.pagewire.schemas.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -39,7 +41,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,14 +88,14 @@ public final class IncidentsApi implements AutoCloseable {
   private static final List<String> TRUSTED_BODY_ACTOR = List.of("anonymous", "token");
 
   private final IncidentStores stores;
-  private final CommandPublisher commands;
+  private final AcknowledgedWriter<String, IncidentCommand> commands;
   private final LinkSigner links;
   private final Clock clock;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   public IncidentsApi(PagewireConfig config, IncidentStores stores, LinkSigner links, Clock clock) {
     this.stores = stores;
-    this.commands = new CommandPublisher(config);
+    this.commands = new AcknowledgedWriter<>(config, Topics.INCIDENT_COMMANDS, "pagewire-escalation-commands");
     this.links = links;
     this.clock = clock;
   }
@@ -272,9 +273,7 @@ public final class IncidentsApi implements AutoCloseable {
   }
 
   private Response publish(IncidentCommand command) {
-    if (!commands.publish(command)) {
-      throw HttpError.unavailable("Kafka did not acknowledge the command in time; retry");
-    }
+    commands.write(command.getIncidentId(), command, command.getAt());
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("commandId", command.getCommandId());
     answer.put("incidentId", command.getIncidentId());

@@ -2,19 +2,18 @@ package io.pagewire.escalation.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.kafka.AcknowledgedWriter;
 import io.pagewire.platform.http.Handler;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
 import io.pagewire.platform.http.Json;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
-import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.schemas.ScheduleOverride;
 import io.pagewire.schemas.Topics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -23,15 +22,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -165,18 +157,10 @@ public final class OnCallApi {
   }
 
   private void publish(String id, ScheduleOverride value) {
-    Duration timeout = config.ingest().ackTimeout();
-    Properties props = KafkaSettings.producer(config, "pagewire-schedule-overrides");
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-    try (KafkaProducer<String, ScheduleOverride> producer = new KafkaProducer<>(props,
-        Topics.SCHEDULE_OVERRIDES.keySerde().serializer(), Topics.SCHEDULE_OVERRIDES.valueSerde().serializer())) {
-      producer.send(new ProducerRecord<>(Topics.SCHEDULE_OVERRIDES.name(), id, value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw HttpError.unavailable("interrupted");
-    } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-      log.warn("override not acknowledged by Kafka: overrideId={} reason={}", id, e.toString());
-      throw HttpError.unavailable("Kafka did not acknowledge the override in time; retry");
+    // Overrides are rare and by hand: a producer per write keeps no Kafka client between requests.
+    try (AcknowledgedWriter<String, ScheduleOverride> writer =
+        new AcknowledgedWriter<>(config, Topics.SCHEDULE_OVERRIDES, "pagewire-schedule-overrides")) {
+      writer.write(id, value, null);
     }
   }
 

@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.platform.config.LabelMatcher;
 import io.pagewire.platform.config.Matchers;
 import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.kafka.AcknowledgedWriter;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
 import io.pagewire.platform.http.Json;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
-import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.router.mute.Suppressions;
 import io.pagewire.schemas.Silence;
 import io.pagewire.schemas.Topics;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,15 +22,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -61,10 +53,11 @@ public final class SilencesApi implements AutoCloseable {
   private final PagewireConfig config;
   private final Supplier<ReadOnlyKeyValueStore<String, Silence>> store;
   private final Clock clock;
-  private KafkaProducer<String, Silence> producer;
+  private final AcknowledgedWriter<String, Silence> silences;
 
   public SilencesApi(PagewireConfig config, Supplier<ReadOnlyKeyValueStore<String, Silence>> store, Clock clock) {
     this.config = config;
+    this.silences = new AcknowledgedWriter<>(config, Topics.SILENCES, "pagewire-router-silences");
     this.store = store;
     this.clock = clock;
   }
@@ -219,33 +212,11 @@ public final class SilencesApi implements AutoCloseable {
   }
 
   private void publish(Silence silence) {
-    Duration timeout = config.ingest().ackTimeout();
-    try {
-      producer().send(new ProducerRecord<>(Topics.SILENCES.name(), null, silence.getUpdatedAt().toEpochMilli(),
-          silence.getId(), silence)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw HttpError.unavailable("interrupted while Kafka acknowledged the silence");
-    } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-      log.warn("silence not acknowledged by Kafka: silenceId={} reason={}", silence.getId(), e.toString());
-      throw HttpError.unavailable("Kafka did not acknowledge the silence in " + timeout + "; try again");
-    }
-  }
-
-  private synchronized KafkaProducer<String, Silence> producer() {
-    if (producer == null) {
-      Properties props = KafkaSettings.producer(config, "pagewire-router-silences");
-      props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.ingest().ackTimeout().toMillis());
-      producer = new KafkaProducer<>(props, Topics.SILENCES.keySerde().serializer(), Topics.SILENCES.valueSerde().serializer());
-    }
-    return producer;
+    silences.write(silence.getId(), silence, silence.getUpdatedAt());
   }
 
   @Override
-  public synchronized void close() {
-    if (producer != null) {
-      producer.close(Duration.ofSeconds(5));
-      producer = null;
-    }
+  public void close() {
+    silences.close();
   }
 }
