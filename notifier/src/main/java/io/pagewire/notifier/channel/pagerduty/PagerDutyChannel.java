@@ -2,11 +2,10 @@ package io.pagewire.notifier.channel.pagerduty;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pagewire.notifier.channel.Channel;
-import io.pagewire.notifier.channel.Delivery;
 import io.pagewire.notifier.channel.Message;
 import io.pagewire.notifier.channel.Rendering;
 import io.pagewire.notifier.channel.http.HttpPoster;
+import io.pagewire.notifier.channel.http.JsonPostChannel;
 import io.pagewire.platform.http.Json;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationRequest;
@@ -23,29 +22,21 @@ import java.util.List;
  * {@code client_url}. Severity from priority: P0 critical, P1 error, P2 warning, P3/P4 info.
  * PagerDuty answers 202; 400 is permanent; 429 and 5xx are retried.
  */
-public final class PagerDutyChannel implements Channel {
+public final class PagerDutyChannel extends JsonPostChannel {
 
   /** PagerDuty's limit for {@code payload.summary}. */
   static final int SUMMARY_MAX = 1024;
 
-  private final String name;
   private final PagerDutyConfig config;
-  private final HttpPoster poster;
 
   public PagerDutyChannel(String name, PagerDutyConfig config, Clock clock) {
-    this.name = name;
+    super(name, new HttpPoster(config.url(), config.timeout(), clock, List.of(config.routingKey())));
     this.config = config;
-    this.poster = new HttpPoster(config.url(), config.timeout(), clock, List.of(config.routingKey()));
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Delivery send(Message message) {
-    return poster.postJson(event(message, config.routingKey().reveal(), config.source()));
+  protected Object document(Message message) {
+    return event(message, config.routingKey().reveal(), config.source());
   }
 
   static String severity(Priority priority) {

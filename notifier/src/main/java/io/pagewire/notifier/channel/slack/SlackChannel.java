@@ -2,11 +2,10 @@ package io.pagewire.notifier.channel.slack;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pagewire.notifier.channel.Channel;
-import io.pagewire.notifier.channel.Delivery;
 import io.pagewire.notifier.channel.Message;
 import io.pagewire.notifier.channel.Rendering;
 import io.pagewire.notifier.channel.http.HttpPoster;
+import io.pagewire.notifier.channel.http.JsonPostChannel;
 import io.pagewire.platform.http.Json;
 import io.pagewire.schemas.NotificationRequest;
 import java.time.Clock;
@@ -23,7 +22,7 @@ import java.util.stream.Collectors;
  * {@code text} is the notification fallback. A digest is a header and one section with the list.
  * Slack answers 200 {@code ok}, 400 {@code invalid_payload} (permanent), 429 with Retry-After.
  */
-public final class SlackChannel implements Channel {
+public final class SlackChannel extends JsonPostChannel {
 
   /** Slack's limit for a header block's text. */
   static final int HEADER_MAX = 150;
@@ -36,22 +35,13 @@ public final class SlackChannel implements Channel {
       new String[] {"runbook", "Runbook", null},
       new String[] {"incident", "Open incident", null});
 
-  private final String name;
-  private final HttpPoster poster;
-
   public SlackChannel(String name, SlackConfig config, Clock clock) {
-    this.name = name;
-    this.poster = new HttpPoster(config.url(), config.timeout(), clock, List.of());
+    super(name, new HttpPoster(config.url(), config.timeout(), clock, List.of()));
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Delivery send(Message message) {
-    return poster.postJson(payload(message));
+  protected Object document(Message message) {
+    return payload(message);
   }
 
   static ObjectNode payload(Message message) {

@@ -2,11 +2,10 @@ package io.pagewire.notifier.channel.teams;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pagewire.notifier.channel.Channel;
-import io.pagewire.notifier.channel.Delivery;
 import io.pagewire.notifier.channel.Message;
 import io.pagewire.notifier.channel.Rendering;
 import io.pagewire.notifier.channel.http.HttpPoster;
+import io.pagewire.notifier.channel.http.JsonPostChannel;
 import io.pagewire.platform.http.Json;
 import io.pagewire.schemas.NotificationRequest;
 import java.time.Clock;
@@ -21,7 +20,7 @@ import java.util.TreeMap;
  * The card holds the title (bold TextBlock), the summary, a FactSet (priority, severity,
  * incident, level, labels) and {@code Action.OpenUrl} actions for the links.
  */
-public final class TeamsChannel implements Channel {
+public final class TeamsChannel extends JsonPostChannel {
 
   static final String CARD_VERSION = "1.4";
   static final String CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
@@ -32,22 +31,13 @@ public final class TeamsChannel implements Channel {
       new String[] {"runbook", "Runbook"},
       new String[] {"incident", "Open incident"});
 
-  private final String name;
-  private final HttpPoster poster;
-
   public TeamsChannel(String name, TeamsConfig config, Clock clock) {
-    this.name = name;
-    this.poster = new HttpPoster(config.url(), config.timeout(), clock, List.of());
+    super(name, new HttpPoster(config.url(), config.timeout(), clock, List.of()));
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Delivery send(Message message) {
-    return poster.postJson(payload(message));
+  protected Object document(Message message) {
+    return payload(message);
   }
 
   static ObjectNode payload(Message message) {
