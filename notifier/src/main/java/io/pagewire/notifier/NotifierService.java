@@ -645,18 +645,13 @@ public final class NotifierService implements Service {
    * request settled on one target costs one transaction.
    */
   private void transaction(Runnable writes) {
-    try {
+    aborting(() -> {
       if (!inTransaction) {
         producer.beginTransaction();
         inTransaction = true;
       }
       writes.run();
-    } catch (ProducerFencedException e) {
-      throw e;
-    } catch (KafkaException e) {
-      abort();
-      throw new KafkaWriteFailed(e);
-    }
+    });
   }
 
   /** Commits what is written so far: before any message is sent, so at most that one message is in doubt after a crash. */
@@ -664,9 +659,16 @@ public final class NotifierService implements Service {
     if (!inTransaction) {
       return;
     }
-    try {
+    aborting(() -> {
       producer.commitTransaction();
       inTransaction = false;
+    });
+  }
+
+  /** Runs a transactional step; a failure aborts the transaction, except fencing, which ends this instance. */
+  private void aborting(Runnable step) {
+    try {
+      step.run();
     } catch (ProducerFencedException e) {
       throw e;
     } catch (KafkaException e) {
