@@ -16,7 +16,6 @@ import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.platform.config.ConfigLoader;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.KafkaSettings;
-import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.router.topology.RouterTopology;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
@@ -84,25 +83,21 @@ class AlertStormIT {
   private static PagewireConfig config;
   private static SimpleMeterRegistry registry;
   private static RouterService service;
+  private static RunningRouter router;
 
   @BeforeAll
   static void startKafkaAndRouter() {
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-    config = ConfigLoader.parse("storm.yaml", YAML).withKafka(kafka.bootstrapServers(), dir.resolve("state"));
-    TopicAdmin.ensureTopics(config);
-    registry = new SimpleMeterRegistry();
-    service = new RouterService(config, registry);
-    service.start();
-    await().atMost(Duration.ofSeconds(60)).until(service::ready);
+    router = RunningRouter.start(dir, ConfigLoader.parse("storm.yaml", YAML));
+    kafka = router.kafka();
+    config = router.config();
+    registry = router.registry();
+    service = router.service();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (router != null) {
+      router.close();
     }
   }
 
