@@ -20,7 +20,8 @@ public final class Schemas {
       DeliveryLogEntry.class,
       ScheduleOverride.class,
       Silence.class,
-      UnroutableAlert.class);
+      UnroutableAlert.class,
+      IncidentStatusUpdate.class);
 
   private Schemas() {}
 

@@ -89,11 +89,21 @@ public final class Topics {
       "pagewire.dead-letters", "original key",
       Serdes.ByteArray(), Serdes.ByteArray(), false, DAYS_90);
 
+  /**
+   * Each incident's current status with a version (compacted), keyed by incident id; written by
+   * escalation on every status change, tombstoned when the incident leaves escalation's hot
+   * stores. The router learns from it that a person resolved an incident; the notifier re-checks
+   * a page against it at the moment of sending.
+   */
+  public static final Topic<String, IncidentStatusUpdate> INCIDENT_STATUS = new Topic<>(
+      "pagewire.incident-status", "incident id",
+      Serdes.String(), AvroSerde.of(IncidentStatusUpdate.class), true, DAYS_400);
+
   public static final List<Topic<?, ?>> ALL = List.of(
       ALERTS, INCIDENT_EVENTS, INCIDENT_COMMANDS, NOTIFICATION_REQUESTS,
       NOTIFICATION_RECEIPTS, INCIDENT_TIMELINE, DEAD_LETTERS,
       NOTIFIER_DELIVERY_LOG, SCHEDULE_OVERRIDES,
-      SILENCES, UNROUTABLE, INHIBITING_ALERTS);
+      SILENCES, UNROUTABLE, INHIBITING_ALERTS, INCIDENT_STATUS);
 
   private Topics() {}
 }
