@@ -16,6 +16,7 @@ public final class Schemas {
       TimelineEvent.class,
       IncidentState.class,
       RouterIncident.class,
+      RouterAlert.class,
       IncidentTimeline.class,
       DeliveryLogEntry.class,
       ScheduleOverride.class,

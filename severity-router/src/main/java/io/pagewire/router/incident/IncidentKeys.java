@@ -1,10 +1,7 @@
 package io.pagewire.router.incident;
 
 import io.pagewire.schemas.Alert;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.pagewire.schemas.Ids;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +16,11 @@ import java.util.StringJoiner;
  * fingerprint ({@code fingerprint=c75f68922c9ebc87}) so that unrelated unlabelled alerts are not
  * lumped into one incident.
  *
- * <p>The <b>incident id</b> is {@code inc-} followed by the first 12 hex digits of
- * SHA-256({@code incidentKey + "@" + openedAt epoch millis}): deterministic, so a replay of the
- * alerts topic reproduces the same ids, and different for each incident of one key because each
- * opens at a different time.
+ * <p>The <b>incident id</b> is {@link Ids#incidentId} of the key and the opening time:
+ * deterministic, so a replay of the alerts topic reproduces the same ids, and different for each
+ * incident of one key because each opens at a different time.
  */
 public final class IncidentKeys {
-
-  private static final HexFormat HEX = HexFormat.of();
 
   private final String route;
   private final List<String> groupBy;
@@ -56,10 +50,9 @@ public final class IncidentKeys {
     return route == null ? labels : route + "|" + labels;
   }
 
-  /** {@code inc-} + 12 hex digits of SHA-256({@code incidentKey@openedAtMillis}). */
+  /** The incident id of the incident of {@code incidentKey} opened at {@code openedAtMillis}: {@link Ids#incidentId}. */
   public static String incidentId(String incidentKey, long openedAtMillis) {
-    byte[] hash = sha256().digest((incidentKey + "@" + openedAtMillis).getBytes(StandardCharsets.UTF_8));
-    return "inc-" + HEX.formatHex(hash, 0, 6);
+    return Ids.incidentId(incidentKey, openedAtMillis);
   }
 
   /**
@@ -87,11 +80,4 @@ public final class IncidentKeys {
     return present;
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-  }
 }

@@ -7,14 +7,14 @@ import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
+import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.RouterIncident;
 import java.time.Instant;
+import io.pagewire.schemas.RouterAlert;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
+import java.util.Objects;
 
 /**
  * The router's incident state machine for one incident key: given the open incident (or none)
@@ -31,7 +31,7 @@ import java.util.function.Function;
  *       higher priority and severity. The priority of an open incident never falls, not even
  *       when the alert that raised it resolves.
  *   <li>A firing alert the incident already counts (a new {@code startsAt}): no event; the
- *       state keeps the newest {@code startsAt}.
+ *       alert's record keeps the newest {@code startsAt}.
  *   <li>A resolved alert the incident counts: <b>ALERT_RESOLVED</b>, then <b>RESOLVED</b> when no
  *       alert of the incident fires any more; the incident is closed, so the next firing alert
  *       of the key opens a new incident with a new id.
@@ -54,17 +54,31 @@ import java.util.function.Function;
  * incident whose alerts stayed resolved for {@code within}, and clears the mark of one that kept
  * firing that long.
  *
+ * <p><b>Bounded state.</b> The incident record holds counts, never its alerts: each firing alert
+ * is a {@link RouterAlert} of its own (the caller stores it under
+ * {@code Ids.groupMember(incidentKey, fingerprint)}), and every step changes at most one of them
+ * ({@link Step#member()}), so an alert costs the same whatever the size of its incident.
+ *
  * <p>Every event carries the alert that caused it, the reason for that alert's priority, and
  * {@code eventId = incidentId + "/" + n} where n counts the incident's events from 1
  * ({@link RouterIncident#getSequence()} holds the last n).
  */
 public final class IncidentLifecycle {
 
+  /** Titles longer than this are cut: the incident record has a fixed byte bound. */
+  public static final int MAX_TITLE_CHARS = 512;
+
   private final PagewireConfig.Flapping flapping;
 
   public IncidentLifecycle(PagewireConfig.Flapping flapping) {
     this.flapping = flapping;
   }
+
+  /**
+   * The change of one alert record of the incident: {@code after} is its new value, or null
+   * when it leaves the incident (resolved).
+   */
+  public record MemberChange(String fingerprint, RouterAlert after) {}
 
   /**
    * The outcome of one input.
@@ -74,152 +88,156 @@ public final class IncidentLifecycle {
    * @param events what to publish, in order; empty when nothing changed that others must know
    * @param orphan true for a resolved alert that no open incident counts
    * @param changes the key's state changes within the flapping window after the input (epoch
-   *     millis, oldest first)
+   *     millis, oldest first; at most {@code flapping.changes + 1})
+   * @param member the alert record the input changed; null when none changed
    */
-  public record Step(RouterIncident incident, List<IncidentEvent> events, boolean orphan, long[] changes) {
+  public record Step(RouterIncident incident, List<IncidentEvent> events, boolean orphan, long[] changes,
+      MemberChange member) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Step s && java.util.Objects.equals(s.incident, incident) && s.events.equals(events)
-          && s.orphan == orphan && Arrays.equals(s.changes, changes);
+      return o instanceof Step s && Objects.equals(s.incident, incident) && s.events.equals(events)
+          && s.orphan == orphan && Arrays.equals(s.changes, changes) && Objects.equals(s.member, member);
     }
 
     @Override
     public int hashCode() {
-      return java.util.Objects.hash(incident, events, orphan, Arrays.hashCode(changes));
+      return Objects.hash(incident, events, orphan, Arrays.hashCode(changes), member);
+    }
+
+    Step withMember(MemberChange change) {
+      return new Step(incident, events, orphan, changes, change);
     }
   }
 
   /**
    * Applies an alert, routed by {@code routing} and muted by {@code mute}, to {@code open}, the
-   * open incident of the routing's key or null. Does not modify {@code open}.
+   * open incident of the routing's key or null, whose record of the same alert is {@code known}
+   * (null when the incident does not count it). Modifies neither.
    *
    * @param changes the key's recent state changes (epoch millis), possibly empty
    */
-  public Step apply(RouterIncident open, Routing routing, Mute mute, long[] changes, Instant at) {
+  public Step apply(RouterIncident open, RouterAlert known, Routing routing, Mute mute, long[] changes, Instant at) {
     Alert alert = routing.alert();
     if (alert.getStatus() == AlertStatus.RESOLVED) {
-      return resolved(open, routing, changes, at);
+      return resolved(open, known, routing, changes, at);
     }
     if (open == null) {
       return opened(routing, mute, changes, at);
     }
-    return fired(open, routing, mute, changes, at);
+    return fired(open, known, routing, mute, changes, at);
   }
 
-  private Step fired(RouterIncident open, Routing routing, Mute mute, long[] changes, Instant at) {
+  private Step fired(RouterIncident open, RouterAlert known, Routing routing, Mute mute, long[] changes, Instant at) {
     Alert alert = routing.alert();
     String fingerprint = alert.getFingerprint();
-    Map<String, Instant> firing = new LinkedHashMap<>(open.getFiring());
-    Instant known = firing.get(fingerprint);
-    boolean newest = known == null || alert.getStartsAt().isAfter(known);
-    firing.put(fingerprint, newest ? alert.getStartsAt() : known);
-    RouterIncident.Builder next = RouterIncident.newBuilder(open).setFiring(firing);
     if (known != null) {
-      if (newest) {
-        next.setAlerts(with(open.getAlerts(), fingerprint, alert));
+      if (!alert.getStartsAt().isAfter(known.getAlert().getStartsAt())) {
+        return new Step(open, List.of(), false, changes, null);
       }
-      return new Step(next.build(), List.of(), false, changes);
+      return new Step(open, List.of(), false, changes,
+          new MemberChange(fingerprint, new RouterAlert(alert, known.getSuppressed())));
     }
     long[] after = changes;
-    if (open.getFiring().isEmpty()) {
+    if (open.getFiringCount() == 0) {
       after = changed(changes, at); // a flapping incident held open starts firing again
     }
-    next.setAlerts(with(open.getAlerts(), fingerprint, alert));
-    next.setSuppressed(suppressed(open.getSuppressed(), fingerprint, mute));
+    RouterIncident.Builder next = RouterIncident.newBuilder(open)
+        .setFiringCount(open.getFiringCount() + 1)
+        .setSuppressedCount(open.getSuppressedCount() + (mute.suppressed() ? 1 : 0));
     IncidentEventType type = IncidentEventType.ALERT_ADDED;
     if (routing.verdict().priority().ordinal() < open.getPriority().ordinal()) {
       type = IncidentEventType.PRIORITY_RAISED;
       next.setPriority(routing.verdict().priority()).setSeverity(routing.verdict().severity());
     }
-    return emit(next, List.of(type), alert, mute, routing.verdict().reason(), after, at);
+    return emit(next, List.of(type), alert, mute, routing.verdict().reason(), after, at)
+        .withMember(new MemberChange(fingerprint, new RouterAlert(alert, mute.reason())));
   }
 
-  private Step resolved(RouterIncident open, Routing routing, long[] changes, Instant at) {
+  private Step resolved(RouterIncident open, RouterAlert known, Routing routing, long[] changes, Instant at) {
     Alert alert = routing.alert();
-    Instant firingSince = open == null ? null : open.getFiring().get(alert.getFingerprint());
-    if (firingSince == null || alert.getStartsAt().isBefore(firingSince)) {
-      return new Step(open, List.of(), true, changes);
+    if (open == null || known == null || alert.getStartsAt().isBefore(known.getAlert().getStartsAt())) {
+      return new Step(open, List.of(), true, changes, null);
     }
-    Map<String, Instant> firing = new LinkedHashMap<>(open.getFiring());
-    firing.remove(alert.getFingerprint());
-    Map<String, Alert> alerts = new LinkedHashMap<>(open.getAlerts());
-    alerts.remove(alert.getFingerprint());
-    Map<String, String> suppressed = new LinkedHashMap<>(open.getSuppressed());
-    suppressed.remove(alert.getFingerprint());
+    MemberChange gone = new MemberChange(alert.getFingerprint(), null);
+    int firing = open.getFiringCount() - 1;
     RouterIncident.Builder next = RouterIncident.newBuilder(open)
-        .setFiring(firing).setAlerts(alerts).setSuppressed(suppressed);
+        .setFiringCount(firing)
+        .setSuppressedCount(open.getSuppressedCount() - (known.getSuppressed() != null ? 1 : 0));
     String reason = routing.verdict().reason();
-    if (!firing.isEmpty()) {
-      return emit(next, List.of(IncidentEventType.ALERT_RESOLVED), alert, Mute.NONE, reason, changes, at);
+    if (firing > 0) {
+      return emit(next, List.of(IncidentEventType.ALERT_RESOLVED), alert, Mute.NONE, reason, changes, at)
+          .withMember(gone);
     }
     long[] after = changed(changes, at);
     if (flapping.enabled() && after.length > flapping.changes()) {
       next.setFlapping(true);
       return emit(next, List.of(IncidentEventType.ALERT_RESOLVED), alert, Mute.NONE,
-          reason + "; flapping: " + after.length + " state changes within " + flapping.within() + ", kept open", after, at);
+          reason + "; flapping: " + after.length + " state changes within " + flapping.within() + ", kept open", after, at)
+          .withMember(gone);
     }
     Step step = emit(next, List.of(IncidentEventType.ALERT_RESOLVED, IncidentEventType.RESOLVED),
         alert, Mute.NONE, reason, after, at);
-    return new Step(null, step.events(), false, after);
+    return new Step(null, step.events(), false, after, gone);
   }
 
   private Step opened(Routing routing, Mute mute, long[] changes, Instant at) {
     Alert alert = routing.alert();
-    Map<String, Instant> firing = new LinkedHashMap<>();
-    firing.put(alert.getFingerprint(), alert.getStartsAt());
     RouterIncident.Builder incident = RouterIncident.newBuilder()
-        .setIncidentId(IncidentKeys.incidentId(routing.incidentKey(), at.toEpochMilli()))
+        .setIncidentId(Ids.incidentId(routing.incidentKey(), at.toEpochMilli()))
         .setIncidentKey(routing.incidentKey())
-        .setTitle(routing.route().keys().title(alert))
+        .setTitle(bounded(routing.route().keys().title(alert)))
         .setPriority(routing.verdict().priority())
         .setSeverity(routing.verdict().severity())
         .setOpenedAt(at)
-        .setFiring(firing)
+        .setFiringCount(1)
+        .setSuppressedCount(mute.suppressed() ? 1 : 0)
         .setSequence(0)
         .setRoute(routing.route().name())
         .setTeam(routing.route().team())
         .setService(routing.route().service())
         .setEscalationPolicy(routing.route().escalationPolicy())
-        .setAlerts(with(Map.of(), alert.getFingerprint(), alert))
-        .setSuppressed(suppressed(Map.of(), alert.getFingerprint(), mute))
         .setMuted(false)
         .setFlapping(false);
     return emit(incident, List.of(IncidentEventType.OPENED), alert, mute, routing.verdict().reason(),
-        changed(changes, at), at);
+        changed(changes, at), at)
+        .withMember(new MemberChange(alert.getFingerprint(), new RouterAlert(alert, mute.reason())));
   }
 
   /**
-   * Re-evaluates an open incident at {@code now}: the suppression of each firing alert
-   * ({@code muteOf}), and the end of flapping. Emits ALERT_ADDED for every alert whose
-   * suppression changed, RESOLVED for a flapping incident whose alerts stayed resolved for
-   * {@code flapping.within}.
+   * Re-evaluates one firing alert of an open incident at {@code now}, now muted by {@code mute}:
+   * ALERT_ADDED with the new flags when its suppression changed, nothing otherwise.
    */
-  public Step recheck(RouterIncident open, Function<Alert, Mute> muteOf, long[] changes, Instant now) {
+  public Step remute(RouterIncident open, RouterAlert member, Mute mute, long[] changes, Instant now) {
+    String was = member.getSuppressed();
+    if (Objects.equals(was, mute.reason())) {
+      return new Step(open, List.of(), false, changes, null);
+    }
+    int delta = (mute.suppressed() ? 1 : 0) - (was != null ? 1 : 0);
+    RouterIncident.Builder next = RouterIncident.newBuilder(open)
+        .setSuppressedCount(open.getSuppressedCount() + delta);
+    String reason = mute.suppressed() ? mute.reason() : "no longer " + was;
+    Alert alert = member.getAlert();
+    return emit(next, List.of(IncidentEventType.ALERT_ADDED), alert, mute, reason, changes, now)
+        .withMember(new MemberChange(alert.getFingerprint(), new RouterAlert(alert, mute.reason())));
+  }
+
+  /**
+   * The end of flapping at {@code now}: RESOLVED for a flapping incident whose alerts stayed
+   * resolved for {@code flapping.within}; a flapping incident that kept firing that long loses
+   * the mark.
+   */
+  public Step calm(RouterIncident open, long[] changes, Instant now) {
     long[] recent = recent(changes, now);
-    RouterIncident.Builder next = RouterIncident.newBuilder(open);
-    List<IncidentEvent> events = new ArrayList<>();
-    for (Alert alert : open.getAlerts().values()) {
-      Mute mute = muteOf.apply(alert);
-      String was = next.getSuppressed().get(alert.getFingerprint());
-      if (java.util.Objects.equals(was, mute.reason())) {
-        continue;
-      }
-      next.setSuppressed(suppressed(next.getSuppressed(), alert.getFingerprint(), mute));
-      String reason = mute.suppressed() ? mute.reason() : "no longer " + was;
-      Step step = emit(next, List.of(IncidentEventType.ALERT_ADDED), alert, mute, reason, recent, now);
-      events.addAll(step.events());
-      next = RouterIncident.newBuilder(step.incident());
+    if (!open.getFlapping() || recent.length > 0) {
+      return new Step(open, List.of(), false, recent, null);
     }
-    if (next.getFlapping() && recent.length == 0) {
-      if (next.getFiring().isEmpty()) {
-        Step step = emit(next.setFlapping(false), List.of(IncidentEventType.RESOLVED), lastAlert(open), Mute.NONE,
-            "stopped flapping: no state change within " + flapping.within(), recent, now);
-        events.addAll(step.events());
-        return new Step(null, List.copyOf(events), false, recent);
-      }
-      next.setFlapping(false);
+    RouterIncident.Builder next = RouterIncident.newBuilder(open).setFlapping(false);
+    if (open.getFiringCount() > 0) {
+      return new Step(next.build(), List.of(), false, recent, null);
     }
-    return new Step(next.build(), List.copyOf(events), false, recent);
+    Step step = emit(next, List.of(IncidentEventType.RESOLVED), open.getLastAlert(), Mute.NONE,
+        "stopped flapping: no state change within " + flapping.within(), recent, now);
+    return new Step(null, step.events(), false, recent, null);
   }
 
   /** The changes still inside the flapping window at {@code now}. */
@@ -228,41 +246,29 @@ public final class IncidentLifecycle {
     return Arrays.stream(changes).filter(t -> t > since).toArray();
   }
 
+  /**
+   * The changes after one more at {@code at}: only the last {@code flapping.changes + 1} are
+   * kept, all that deciding "more than {@code changes}" needs, so the history stays bounded.
+   */
   private long[] changed(long[] changes, Instant at) {
     if (!flapping.enabled()) {
       return changes;
     }
     long[] recent = recent(changes, at);
-    long[] after = Arrays.copyOf(recent, recent.length + 1);
-    after[recent.length] = at.toEpochMilli();
+    int keep = Math.min(recent.length, flapping.changes());
+    long[] after = Arrays.copyOfRange(recent, recent.length - keep, recent.length + 1);
+    after[keep] = at.toEpochMilli();
     return after;
   }
 
-  /** The alert a closing event of a held-open incident names: the last one it had (kept in {@code alerts} only while firing). */
-  private static Alert lastAlert(RouterIncident open) {
-    return open.getLastAlert();
-  }
-
-  private static Map<String, Alert> with(Map<String, Alert> alerts, String fingerprint, Alert alert) {
-    Map<String, Alert> next = new LinkedHashMap<>(alerts);
-    next.put(fingerprint, alert);
-    return next;
-  }
-
-  private static Map<String, String> suppressed(Map<String, String> suppressed, String fingerprint, Mute mute) {
-    Map<String, String> next = new LinkedHashMap<>(suppressed);
-    if (mute.suppressed()) {
-      next.put(fingerprint, mute.reason());
-    } else {
-      next.remove(fingerprint);
-    }
-    return next;
+  private static String bounded(String title) {
+    return title.length() <= MAX_TITLE_CHARS ? title : title.substring(0, MAX_TITLE_CHARS - 1) + "…";
   }
 
   /** Numbers and builds the events of one step on the incident as it is after the step. */
   private static Step emit(RouterIncident.Builder next, List<IncidentEventType> types, Alert alert, Mute mute,
       String reason, long[] changes, Instant at) {
-    boolean muted = !next.getFiring().isEmpty() && next.getSuppressed().keySet().containsAll(next.getFiring().keySet());
+    boolean muted = next.getFiringCount() > 0 && next.getSuppressedCount() >= next.getFiringCount();
     next.setMuted(muted).setLastAlert(alert);
     List<IncidentEvent> events = new ArrayList<>(types.size());
     int sequence = next.getSequence();
@@ -280,7 +286,7 @@ public final class IncidentLifecycle {
           .setTeam(next.getTeam())
           .setEscalationPolicy(next.getEscalationPolicy())
           .setAlert(alert)
-          .setFiringAlerts(next.getFiring().size())
+          .setFiringAlerts(next.getFiringCount())
           .setAt(at)
           .setRoute(next.getRoute())
           .setService(next.getService())
@@ -292,6 +298,6 @@ public final class IncidentLifecycle {
           .setMuted(muted)
           .build());
     }
-    return new Step(next.setSequence(sequence).build(), List.copyOf(events), false, changes);
+    return new Step(next.setSequence(sequence).build(), List.copyOf(events), false, changes, null);
   }
 }

@@ -6,8 +6,11 @@ import io.pagewire.router.mute.Suppressions;
 import io.pagewire.router.route.AlertRouter;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
+import io.pagewire.schemas.IncidentStatusUpdate;
+import io.pagewire.schemas.RouterAlert;
 import io.pagewire.schemas.RouterIncident;
 import io.pagewire.schemas.Silence;
 import java.time.Duration;
@@ -16,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,8 +32,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link IncidentLifecycle} on alerts keyed by incident key, keeps the open incident of each
- * key in a store and forwards the resulting events keyed by incident id.
+ * Runs {@link IncidentLifecycle} on the inputs of one incident key: its alerts, and the
+ * resolutions of its incident that people made (escalation's {@link IncidentStatusUpdate}s,
+ * re-keyed by incident key). Keeps the open incident of each key in
+ * {@value RouterTopology#INCIDENT_STORE} and each of its firing alerts in
+ * {@value RouterTopology#ALERT_STORE} under {@link Ids#groupMember}, and forwards the resulting
+ * events keyed by incident id. An alert reads and writes one incident record and one alert
+ * record, whatever the incident's size.
+ *
+ * <p>A person's resolution ends the group: the open incident and its alert records are dropped,
+ * so the next firing alert of the key opens a new incident and pages. Alerts that joined the
+ * incident after the resolution (received later, while the update was on its way) open that new
+ * incident at once.
  *
  * <p>Silences and inhibiting alerts come from global stores (every instance holds all of them).
  * A wall-clock punctuator every {@code classification.recheckInterval} computes which silences
@@ -37,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * have calmed down, does it re-check this task's open incidents. The punctuator only reads
  * stores and forwards records.
  */
-final class IncidentProcessor implements Processor<String, Alert, String, IncidentEvent> {
+final class IncidentProcessor implements Processor<String, SpecificRecord, String, IncidentEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(IncidentProcessor.class);
+  private static final StringSerializer KEYS = new StringSerializer();
 
   private final AlertRouter router;
   private final IncidentLifecycle lifecycle;
@@ -49,6 +65,7 @@ final class IncidentProcessor implements Processor<String, Alert, String, Incide
   private final RouterMetrics metrics;
   private ProcessorContext<String, IncidentEvent> context;
   private KeyValueStore<String, RouterIncident> incidents;
+  private KeyValueStore<String, RouterAlert> alerts;
   private KeyValueStore<String, String> changes;
   private KeyValueStore<String, Silence> silences;
   private KeyValueStore<String, Alert> inhibiting;
@@ -72,6 +89,7 @@ final class IncidentProcessor implements Processor<String, Alert, String, Incide
   public void init(ProcessorContext<String, IncidentEvent> context) {
     this.context = context;
     this.incidents = context.getStateStore(RouterTopology.INCIDENT_STORE);
+    this.alerts = context.getStateStore(RouterTopology.ALERT_STORE);
     this.changes = context.getStateStore(RouterTopology.CHANGES_STORE);
     this.silences = context.getStateStore(RouterTopology.SILENCE_STORE);
     this.inhibiting = context.getStateStore(RouterTopology.INHIBITING_STORE);
@@ -79,14 +97,23 @@ final class IncidentProcessor implements Processor<String, Alert, String, Incide
   }
 
   @Override
-  public void process(Record<String, Alert> record) {
-    String incidentKey = record.key();
+  public void process(Record<String, SpecificRecord> record) {
     Instant at = Instant.ofEpochMilli(record.timestamp());
-    AlertRouter.Routing routing = router.route(record.value(), incidentKey);
+    if (record.value() instanceof Alert alert) {
+      onAlert(record.key(), alert, at);
+    } else if (record.value() instanceof IncidentStatusUpdate update) {
+      onResolvedByPerson(record.key(), update, at);
+    } else {
+      throw new IllegalArgumentException("unexpected input " + record.value());
+    }
+  }
+
+  private void onAlert(String incidentKey, Alert input, Instant at) {
+    AlertRouter.Routing routing = router.route(input, incidentKey);
     if (routing == null) {
       metrics.staleRoute();
       log.warn("alert dropped: no route keys it as incidentKey={} any more (routes changed): fingerprint={} at {}",
-          incidentKey, record.value().getFingerprint(), coordinates());
+          incidentKey, input.getFingerprint(), coordinates());
       return;
     }
     Alert alert = routing.alert();
@@ -94,7 +121,8 @@ final class IncidentProcessor implements Processor<String, Alert, String, Incide
         ? suppressions.of(alert.getLabels(), alert.getFingerprint(), values(silences), values(inhibiting), at)
         : Mute.NONE;
     RouterIncident open = incidents.get(incidentKey);
-    IncidentLifecycle.Step step = lifecycle.apply(open, routing, mute, loadChanges(incidentKey), at);
+    RouterAlert known = open == null ? null : alerts.get(Ids.groupMember(incidentKey, alert.getFingerprint()));
+    IncidentLifecycle.Step step = lifecycle.apply(open, known, routing, mute, loadChanges(incidentKey), at);
     if (step.orphan()) {
       metrics.orphanResolution();
       log.debug("resolved alert without open incident dropped: fingerprint={} incidentKey={} at {}",
@@ -102,6 +130,37 @@ final class IncidentProcessor implements Processor<String, Alert, String, Incide
     }
     save(incidentKey, open, step);
     forward(step.events(), at);
+  }
+
+  /**
+   * Ends the group of an incident that a person resolved. Updates for incidents the router no
+   * longer holds open (it resolved them itself, or a newer incident of the key is open) change
+   * nothing.
+   */
+  private void onResolvedByPerson(String incidentKey, IncidentStatusUpdate update, Instant at) {
+    RouterIncident open = incidents.get(incidentKey);
+    if (open == null || !open.getIncidentId().equals(update.getIncidentId())) {
+      return;
+    }
+    List<Alert> later = new ArrayList<>();
+    List<String> members = new ArrayList<>();
+    try (KeyValueIterator<String, RouterAlert> all = alerts.prefixScan(Ids.groupPrefix(incidentKey), KEYS)) {
+      all.forEachRemaining(kv -> {
+        members.add(kv.key);
+        if (kv.value.getAlert().getReceivedAt().isAfter(update.getAt())) {
+          later.add(kv.value.getAlert());
+        }
+      });
+    }
+    members.forEach(alerts::delete);
+    incidents.delete(incidentKey);
+    metrics.groupEnded();
+    log.info("incident resolved by {}: group ended, the next alert opens a new incident: incidentId={} incidentKey={}"
+        + " firingAlerts={} joinedAfterResolution={}", update.getActor(), open.getIncidentId(), incidentKey,
+        members.size(), later.size());
+    for (Alert alert : later) {
+      onAlert(incidentKey, alert, at);
+    }
   }
 
   private void recheck(Instant now) {
@@ -114,24 +173,39 @@ final class IncidentProcessor implements Processor<String, Alert, String, Incide
     if (seen.equals(lastSeen) && !flapDue) {
       return;
     }
+    boolean remute = !seen.equals(lastSeen);
     lastSeen = seen;
     nextFlapCheck = null;
     List<Silence> silenceList = values(silences);
     List<Alert> inhibitingList = values(inhibiting);
-    List<KeyValue<String, RouterIncident>> open = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, RouterIncident> all = incidents.all()) {
-      all.forEachRemaining(open::add);
+      all.forEachRemaining(kv -> keys.add(kv.key));
     }
-    for (KeyValue<String, RouterIncident> entry : open) {
-      IncidentLifecycle.Step step = lifecycle.recheck(entry.value,
-          alert -> suppressions.of(alert.getLabels(), alert.getFingerprint(), silenceList, inhibitingList, now),
-          loadChanges(entry.key), now);
-      save(entry.key, entry.value, step);
-      forward(step.events(), now);
-      if (step.incident() != null && step.incident().getFlapping() && step.changes().length > 0) {
-        Instant calm = Instant.ofEpochMilli(step.changes()[step.changes().length - 1]).plus(flappingWindow);
-        nextFlapCheck = nextFlapCheck == null || calm.isBefore(nextFlapCheck) ? calm : nextFlapCheck;
+    for (String key : keys) {
+      long[] recent = lifecycle.recent(loadChanges(key), now);
+      if (remute) {
+        List<RouterAlert> members = new ArrayList<>();
+        try (KeyValueIterator<String, RouterAlert> all = alerts.prefixScan(Ids.groupPrefix(key), KEYS)) {
+          all.forEachRemaining(kv -> members.add(kv.value));
+        }
+        for (RouterAlert member : members) {
+          Alert alert = member.getAlert();
+          Mute mute = suppressions.of(alert.getLabels(), alert.getFingerprint(), silenceList, inhibitingList, now);
+          RouterIncident open = incidents.get(key);
+          IncidentLifecycle.Step step = lifecycle.remute(open, member, mute, recent, now);
+          save(key, open, step);
+          forward(step.events(), now);
+        }
       }
+      RouterIncident open = incidents.get(key);
+      if (open == null) {
+        continue;
+      }
+      IncidentLifecycle.Step step = lifecycle.calm(open, recent, now);
+      save(key, open, step);
+      forward(step.events(), now);
+      scheduleFlapCheck(step);
     }
   }
 
@@ -163,18 +237,30 @@ final class IncidentProcessor implements Processor<String, Alert, String, Incide
   }
 
   private void save(String incidentKey, RouterIncident before, IncidentLifecycle.Step step) {
+    if (step.member() != null) {
+      String memberKey = Ids.groupMember(incidentKey, step.member().fingerprint());
+      if (step.member().after() == null) {
+        alerts.delete(memberKey);
+      } else {
+        alerts.put(memberKey, step.member().after());
+      }
+    }
     if (step.incident() == null) {
       if (before != null) {
         incidents.delete(incidentKey);
       }
     } else if (!step.incident().equals(before)) {
       incidents.put(incidentKey, step.incident());
-      if (step.incident().getFlapping() && step.changes().length > 0) {
-        Instant calm = Instant.ofEpochMilli(step.changes()[step.changes().length - 1]).plus(flappingWindow);
-        nextFlapCheck = nextFlapCheck == null || calm.isBefore(nextFlapCheck) ? calm : nextFlapCheck;
-      }
+      scheduleFlapCheck(step);
     }
     saveChanges(incidentKey, step.changes());
+  }
+
+  private void scheduleFlapCheck(IncidentLifecycle.Step step) {
+    if (step.incident() != null && step.incident().getFlapping() && step.changes().length > 0) {
+      Instant calm = Instant.ofEpochMilli(step.changes()[step.changes().length - 1]).plus(flappingWindow);
+      nextFlapCheck = nextFlapCheck == null || calm.isBefore(nextFlapCheck) ? calm : nextFlapCheck;
+    }
   }
 
   private void forward(List<IncidentEvent> events, Instant at) {

@@ -17,6 +17,8 @@ final class RouterMetrics {
   private final Counter silenced;
   private final Counter inhibited;
   private final Counter flapping;
+  private final Counter dedupExpired;
+  private final Counter handResolved;
   private final Map<IncidentEventType, Counter> events = new EnumMap<>(IncidentEventType.class);
 
   RouterMetrics(MeterRegistry registry) {
@@ -38,6 +40,10 @@ final class RouterMetrics {
         .description("Incident events whose alert is silenced or inhibited").register(registry);
     flapping = Counter.builder("pagewire.router.flapping")
         .description("Incident events of incidents held open because they flap").register(registry);
+    dedupExpired = Counter.builder("pagewire.router.dedup.expired")
+        .description("Dedup entries forgotten after classification.dedupRetention").register(registry);
+    handResolved = Counter.builder("pagewire.router.groups.ended")
+        .description("Open groups ended because a person resolved their incident").register(registry);
     for (IncidentEventType type : IncidentEventType.values()) {
       events.put(type, Counter.builder("pagewire.router.events")
           .description("Incident events emitted, by type")
@@ -60,6 +66,14 @@ final class RouterMetrics {
 
   void staleRoute() {
     staleRoutes.increment();
+  }
+
+  void dedupExpired() {
+    dedupExpired.increment();
+  }
+
+  void groupEnded() {
+    handResolved.increment();
   }
 
   void event(IncidentEvent event) {

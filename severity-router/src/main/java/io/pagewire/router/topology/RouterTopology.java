@@ -8,10 +8,14 @@ import io.pagewire.router.incident.IncidentLifecycle;
 import io.pagewire.router.mute.Suppressions;
 import io.pagewire.router.route.AlertRouter;
 import io.pagewire.schemas.Alert;
+import io.pagewire.platform.kafka.TimeIndex;
 import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.IncidentStatus;
+import io.pagewire.schemas.RouterAlert;
 import io.pagewire.schemas.RouterIncident;
 import io.pagewire.schemas.Topics;
 import io.pagewire.schemas.serde.AvroSerde;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -28,14 +32,21 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * pagewire.alerts (key fingerprint)
- *   → dedup            drop HA duplicates and resends; store {@value #DEDUP_STORE} by fingerprint
+ *   → dedup            drop HA duplicates and resends; store {@value #DEDUP_STORE} by fingerprint,
+ *                      forgotten after classification.dedupRetention ({@value #DEDUP_EXPIRY_STORE})
  *   ├→ unroutable      no labels / no route (when required) → pagewire.unroutable, with the reason
  *   ├→ inhibiting      alerts matching an inhibit rule's source → pagewire.inhibiting-alerts
  *   │                  (compacted; tombstone when resolved)
  *   → route            one record per matched route, keyed by its incident key
  *   → repartition      {@value #REPARTITION}, so one key's alerts meet on one task
- *   → incidents        open / add / raise / resolve, silence, inhibit, flap;
- *                      stores {@value #INCIDENT_STORE}, {@value #CHANGES_STORE};
+ * pagewire.incident-status (key incident id; escalation's authoritative status)
+ *   → resolved         RESOLVED updates, re-keyed by incident key
+ *   → repartition      {@value #RESOLUTIONS}, to the task of the key's alerts
+ * both
+ *   → incidents        open / add / raise / resolve, silence, inhibit, flap, end the group of an
+ *                      incident a person resolved; stores {@value #INCIDENT_STORE} (one small
+ *                      record per open incident), {@value #ALERT_STORE} (one record per firing
+ *                      alert, {@code Ids.groupMember(incidentKey, fingerprint)}), {@value #CHANGES_STORE};
  *                      global stores {@value #SILENCE_STORE} (pagewire.silences) and
  *                      {@value #INHIBITING_STORE} (pagewire.inhibiting-alerts)
  * pagewire.incident-events (key incident id)
@@ -59,8 +70,12 @@ public final class RouterTopology {
 
   /** Last {@code status@startsAt} per fingerprint. */
   public static final String DEDUP_STORE = "alert-dedup";
+  /** When each dedup entry expires: a {@link TimeIndex}. */
+  public static final String DEDUP_EXPIRY_STORE = "alert-dedup-expiry";
   /** Open incident per incident key ({@link RouterIncident}). */
   public static final String INCIDENT_STORE = "open-incidents";
+  /** Firing alerts of the open incidents ({@link RouterAlert}), by {@code Ids.groupMember(incidentKey, fingerprint)}. */
+  public static final String ALERT_STORE = "open-incident-alerts";
   /** Recent state changes per incident key, for flapping (comma-separated epoch millis). */
   public static final String CHANGES_STORE = "incident-state-changes";
   /** Global: every silence by id. */
@@ -69,6 +84,8 @@ public final class RouterTopology {
   public static final String INHIBITING_STORE = "inhibiting-alerts";
   /** Name of the repartition by incident key. */
   public static final String REPARTITION = "alerts-by-incident";
+  /** Name of the repartition of people's resolutions by incident key. */
+  public static final String RESOLUTIONS = "resolutions-by-incident";
 
   private RouterTopology() {}
 
@@ -88,8 +105,11 @@ public final class RouterTopology {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String()));
+    builder.addStateStore(TimeIndex.storeBuilder(DEDUP_EXPIRY_STORE));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(INCIDENT_STORE), Serdes.String(), AvroSerde.of(RouterIncident.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(), AvroSerde.of(RouterAlert.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CHANGES_STORE), Serdes.String(), Serdes.String()));
     GlobalTopicStore.addTo(builder, Topics.SILENCES, SILENCE_STORE);
@@ -97,7 +117,8 @@ public final class RouterTopology {
 
     KStream<String, Alert> alerts = builder.stream(Topics.ALERTS.name(),
             Consumed.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName("alerts"))
-        .processValues(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedup"), DEDUP_STORE);
+        .processValues(() -> new DedupProcessor(classification.dedupRetention(), metrics), Named.as("dedup"),
+            DEDUP_STORE, DEDUP_EXPIRY_STORE);
 
     alerts.processValues(() -> new UnroutableProcessor(router, metrics), Named.as("unroutable"))
         .to(Topics.UNROUTABLE.name(), Produced.with(Topics.UNROUTABLE.keySerde(), Topics.UNROUTABLE.valueSerde())
@@ -109,12 +130,29 @@ public final class RouterTopology {
             Produced.with(Topics.INHIBITING_ALERTS.keySerde(), Topics.INHIBITING_ALERTS.valueSerde())
                 .withName("inhibiting-alerts"));
 
-    alerts.flatMap((fingerprint, alert) -> router.route(alert).stream()
+    // Both inputs of the incidents processor have the same partition count, so one key's
+    // alerts and resolutions meet on one task.
+    int partitions = config.topics().partitions();
+    KStream<String, SpecificRecord> byKey = alerts.flatMap((fingerprint, alert) -> router.route(alert).stream()
             .map(routing -> KeyValue.pair(routing.incidentKey(), alert)).toList(), Named.as("route"))
-        .repartition(Repartitioned.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName(REPARTITION))
+        .repartition(Repartitioned.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde())
+            .withName(REPARTITION).withNumberOfPartitions(partitions))
+        .mapValues(alert -> (SpecificRecord) alert, Named.as("alert-input"));
+
+    KStream<String, SpecificRecord> resolutions = builder.stream(Topics.INCIDENT_STATUS.name(),
+            Consumed.with(Topics.INCIDENT_STATUS.keySerde(), Topics.INCIDENT_STATUS.valueSerde())
+                .withName("incident-status"))
+        .filter((incidentId, update) -> update != null && update.getStatus() == IncidentStatus.RESOLVED,
+            Named.as("resolved"))
+        .selectKey((incidentId, update) -> update.getIncidentKey(), Named.as("by-incident-key"))
+        .repartition(Repartitioned.with(Topics.INCIDENT_STATUS.keySerde(), Topics.INCIDENT_STATUS.valueSerde())
+            .withName(RESOLUTIONS).withNumberOfPartitions(partitions))
+        .mapValues(update -> (SpecificRecord) update, Named.as("resolution-input"));
+
+    byKey.merge(resolutions, Named.as("incident-inputs"))
         .process(() -> new IncidentProcessor(router, lifecycle, suppressions, classification.recheckInterval(),
                 classification.flapping().within(), metrics),
-            Named.as("incidents"), INCIDENT_STORE, CHANGES_STORE)
+            Named.as("incidents"), INCIDENT_STORE, ALERT_STORE, CHANGES_STORE)
         .to(Topics.INCIDENT_EVENTS.name(),
             Produced.with(Topics.INCIDENT_EVENTS.keySerde(), Topics.INCIDENT_EVENTS.valueSerde())
                 .withName("incident-events"));

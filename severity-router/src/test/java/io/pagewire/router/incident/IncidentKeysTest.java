@@ -46,7 +46,7 @@ class IncidentKeysTest {
 
     String id = IncidentKeys.incidentId(key, openedAt);
 
-    assertThat(id).isEqualTo("inc-" + HexFormat.of().formatHex(hash).substring(0, 12)).matches("inc-[0-9a-f]{12}");
+    assertThat(id).isEqualTo("inc-" + HexFormat.of().formatHex(hash).substring(0, 32)).matches("inc-[0-9a-f]{32}");
     assertThat(IncidentKeys.incidentId(key, openedAt)).isEqualTo(id);
     assertThat(IncidentKeys.incidentId(key, openedAt + 1)).isNotEqualTo(id);
     assertThat(IncidentKeys.incidentId("alertname=HighLatency,service=payments", openedAt)).isNotEqualTo(id);

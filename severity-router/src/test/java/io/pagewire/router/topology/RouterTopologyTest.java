@@ -15,6 +15,8 @@ import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import io.pagewire.schemas.Priority;
+import io.pagewire.schemas.Ids;
+import io.pagewire.schemas.RouterAlert;
 import io.pagewire.schemas.RouterIncident;
 import io.pagewire.schemas.Severity;
 import io.pagewire.schemas.Topics;
@@ -228,7 +230,8 @@ class RouterTopologyTest {
 
     assertThat(types(events.readValuesToList())).containsExactly(IncidentEventType.OPENED);
     RouterIncident open = incidentStore().get(CHECKOUT);
-    assertThat(open.getFiring()).containsExactly(Map.entry("f1", restarted));
+    assertThat(open.getFiringCount()).isEqualTo(1);
+    assertThat(firing()).containsExactly(Map.entry("f1", restarted));
     assertThat(open.getSequence()).isEqualTo(1);
 
     pipe(resolved(checkout("f1", "warning", restarted), T0.plusSeconds(400)), T0.plusSeconds(400));
@@ -244,7 +247,8 @@ class RouterTopologyTest {
 
     assertThat(types(events.readValuesToList())).containsExactly(IncidentEventType.OPENED);
     assertThat(registry.get("pagewire.router.orphan.resolutions").counter().count()).isEqualTo(2);
-    assertThat(incidentStore().get(CHECKOUT).getFiring()).containsOnlyKeys("f2");
+    assertThat(firing()).containsOnlyKeys("f2");
+    assertThat(incidentStore().get(CHECKOUT).getFiringCount()).isEqualTo(1);
   }
 
   @Test
@@ -256,7 +260,7 @@ class RouterTopologyTest {
     pipe(resolved(first, T0.plusSeconds(60)), T0.plusSeconds(301));
 
     assertThat(types(events.readValuesToList())).containsExactly(IncidentEventType.OPENED);
-    assertThat(incidentStore().get(CHECKOUT).getFiring()).containsExactly(Map.entry("f1", STARTS.plusSeconds(300)));
+    assertThat(firing()).containsExactly(Map.entry("f1", STARTS.plusSeconds(300)));
     assertThat(registry.get("pagewire.router.orphan.resolutions").counter().count()).isEqualTo(1);
   }
 
@@ -311,11 +315,23 @@ class RouterTopologyTest {
 
     assertThat(description)
         .contains("alerts-by-incident-repartition")
-        .contains("stores: [" + RouterTopology.DEDUP_STORE + "]")
-        .contains("stores: [" + RouterTopology.INCIDENT_STORE + ", " + RouterTopology.CHANGES_STORE + "]")
+        .contains("resolutions-by-incident-repartition")
+        .contains("stores: [" + RouterTopology.DEDUP_STORE + ", " + RouterTopology.DEDUP_EXPIRY_STORE + "]")
+        .contains("stores: [" + RouterTopology.INCIDENT_STORE + ", " + RouterTopology.ALERT_STORE + ", "
+            + RouterTopology.CHANGES_STORE + "]")
         .contains("for global store")
         .contains(RouterTopology.SILENCE_STORE)
         .contains(RouterTopology.INHIBITING_STORE);
+  }
+
+  /** Fingerprint → startsAt of every alert the checkout incident counts as firing. */
+  private Map<String, Instant> firing() {
+    Map<String, Instant> firing = new java.util.LinkedHashMap<>();
+    KeyValueStore<String, RouterAlert> store = driver.getKeyValueStore(RouterTopology.ALERT_STORE);
+    try (var all = store.prefixScan(Ids.groupPrefix(CHECKOUT), new org.apache.kafka.common.serialization.StringSerializer())) {
+      all.forEachRemaining(kv -> firing.put(kv.value.getAlert().getFingerprint(), kv.value.getAlert().getStartsAt()));
+    }
+    return firing;
   }
 
   private void pipe(Alert alert, Instant timestamp) {
