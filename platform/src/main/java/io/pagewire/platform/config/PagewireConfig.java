@@ -170,21 +170,40 @@ public record PagewireConfig(
    *     (security.protocol, sasl.*, ssl.*); values are treated as secrets and never logged
    * @param stateDir where Kafka Streams keeps its local state
    * @param commitInterval exactly-once latency per hop is bounded by this ({@code commit.interval.ms})
+   * @param instanceId this instance's name in its consumer groups ({@code group.instance.id}, static
+   *     membership), unique per running instance; unset, one is made up once and kept in
+   *     {@code stateDir}, so a restart on the same state directory is the same instance again
+   * @param sessionTimeout how long a member that stopped heartbeating (crashed, or paused longer,
+   *     e.g. by GC) keeps its partitions before another instance takes them over
+   *     ({@code session.timeout.ms}); within the broker's {@code group.min.session.timeout.ms}
+   *     (6s by default) and {@code group.max.session.timeout.ms}
    */
-  public record Kafka(String bootstrapServers, Map<String, Secret> properties, Path stateDir, Duration commitInterval) {
+  public record Kafka(String bootstrapServers, Map<String, Secret> properties, Path stateDir, Duration commitInterval,
+      String instanceId, Duration sessionTimeout) {
     public Kafka {
       bootstrapServers = bootstrapServers != null ? bootstrapServers : "localhost:9092";
       properties = properties != null ? Map.copyOf(properties) : Map.of();
       stateDir = stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "pagewire-streams");
       commitInterval = commitInterval != null ? commitInterval : Duration.ofMillis(50);
+      if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
+        throw new IllegalArgumentException("instanceId may hold letters, digits, '.', '_' and '-' only, not '" + instanceId + "'");
+      }
+      sessionTimeout = sessionTimeout != null ? sessionTimeout : Duration.ofSeconds(10);
+      if (sessionTimeout.toMillis() < 1000) {
+        throw new IllegalArgumentException("sessionTimeout must be at least 1s");
+      }
+    }
+
+    public Kafka(String bootstrapServers, Map<String, Secret> properties, Path stateDir, Duration commitInterval) {
+      this(bootstrapServers, properties, stateDir, commitInterval, null, null);
     }
 
     public Kafka withBootstrapServers(String servers) {
-      return new Kafka(servers, properties, stateDir, commitInterval);
+      return new Kafka(servers, properties, stateDir, commitInterval, instanceId, sessionTimeout);
     }
 
     public Kafka withStateDir(Path dir) {
-      return new Kafka(bootstrapServers, properties, dir, commitInterval);
+      return new Kafka(bootstrapServers, properties, dir, commitInterval, instanceId, sessionTimeout);
     }
   }
 

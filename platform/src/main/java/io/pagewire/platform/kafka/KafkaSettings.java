@@ -45,6 +45,7 @@ public final class KafkaSettings {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    sessionTimeout(props, config);
     return props;
   }
 
@@ -70,7 +71,18 @@ public final class KafkaSettings {
     if (applicationServer != null) {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }
+    // Static membership: a restarted instance takes its tasks back at once. Streams appends
+    // "-<thread index>" per stream thread; the prefix keeps it off the restore and global consumers.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), InstanceId.of(config.kafka()));
+    sessionTimeout(props, config);
     return props;
+  }
+
+  /** How long a silent member keeps its partitions: the bound on failover to another instance. */
+  private static void sessionTimeout(Properties props, PagewireConfig config) {
+    long session = config.kafka().sessionTimeout().toMillis();
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session);
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, session / 3));
   }
 
 }
