@@ -231,7 +231,7 @@ class RouterTopologyTest {
     assertThat(types(events.readValuesToList())).containsExactly(IncidentEventType.OPENED);
     RouterIncident open = incidentStore().get(CHECKOUT);
     assertThat(open.getFiringCount()).isEqualTo(1);
-    assertThat(firing()).containsExactly(Map.entry("f1", restarted));
+    assertThat(firingAlerts()).containsExactly(Map.entry("f1", restarted));
     assertThat(open.getSequence()).isEqualTo(1);
 
     pipe(resolved(checkout("f1", "warning", restarted), T0.plusSeconds(400)), T0.plusSeconds(400));
@@ -247,7 +247,7 @@ class RouterTopologyTest {
 
     assertThat(types(events.readValuesToList())).containsExactly(IncidentEventType.OPENED);
     assertThat(registry.get("pagewire.router.orphan.resolutions").counter().count()).isEqualTo(2);
-    assertThat(firing()).containsOnlyKeys("f2");
+    assertThat(firingAlerts()).containsOnlyKeys("f2");
     assertThat(incidentStore().get(CHECKOUT).getFiringCount()).isEqualTo(1);
   }
 
@@ -260,7 +260,7 @@ class RouterTopologyTest {
     pipe(resolved(first, T0.plusSeconds(60)), T0.plusSeconds(301));
 
     assertThat(types(events.readValuesToList())).containsExactly(IncidentEventType.OPENED);
-    assertThat(firing()).containsExactly(Map.entry("f1", STARTS.plusSeconds(300)));
+    assertThat(firingAlerts()).containsExactly(Map.entry("f1", STARTS.plusSeconds(300)));
     assertThat(registry.get("pagewire.router.orphan.resolutions").counter().count()).isEqualTo(1);
   }
 
@@ -316,7 +316,7 @@ class RouterTopologyTest {
     assertThat(description)
         .contains("alerts-by-incident-repartition")
         .contains("resolutions-by-incident-repartition")
-        .contains("stores: [" + RouterTopology.DEDUP_STORE + ", " + RouterTopology.DEDUP_EXPIRY_STORE + "]")
+        .contains("stores: [" + RouterTopology.DEDUP_EXPIRY_STORE + ", " + RouterTopology.DEDUP_STORE + "]")
         .contains("stores: [" + RouterTopology.INCIDENT_STORE + ", " + RouterTopology.ALERT_STORE + ", "
             + RouterTopology.CHANGES_STORE + "]")
         .contains("for global store")
@@ -325,7 +325,7 @@ class RouterTopologyTest {
   }
 
   /** Fingerprint → startsAt of every alert the checkout incident counts as firing. */
-  private Map<String, Instant> firing() {
+  private Map<String, Instant> firingAlerts() {
     Map<String, Instant> firing = new java.util.LinkedHashMap<>();
     KeyValueStore<String, RouterAlert> store = driver.getKeyValueStore(RouterTopology.ALERT_STORE);
     try (var all = store.prefixScan(Ids.groupPrefix(CHECKOUT), new org.apache.kafka.common.serialization.StringSerializer())) {
