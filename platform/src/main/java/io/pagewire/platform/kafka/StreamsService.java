@@ -52,7 +52,11 @@ public class StreamsService implements Service {
 
   /**
    * Commits and leaves the consumer group, so another instance takes over this instance's
-   * partitions (and their timers) at once instead of after the session timeout.
+   * partitions (and their timers) at once instead of after the session timeout. This holds for
+   * static members too: LEAVE_GROUP makes the consumer send a LeaveGroup naming its {@code
+   * group.instance.id}, which removes the member (only the DEFAULT operation keeps a static member
+   * in the group). The price is one rebalance when this instance comes back; a paging system
+   * prefers that to partitions nobody serves for a session timeout.
    */
   @Override
   public void close() {
