@@ -10,9 +10,16 @@ import io.pagewire.router.api.SilencesApi;
 import io.pagewire.router.topology.RouterTopology;
 import io.pagewire.schemas.Silence;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The severity router as a service: {@link RouterTopology} run by Kafka Streams with the
@@ -25,21 +32,53 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * (tag {@code by}: silence, inhibition), {@code pagewire.router.flapping}.
  *
  * <p>HTTP: {@code /api/v1/silences} ({@link SilencesApi}), answered from this instance's global
- * store of silences.
+ * store of silences; every minute, silences that ended more than
+ * {@code classification.silenceRetention} ago are tombstoned.
  */
 public final class RouterService extends StreamsService {
 
   public static final String NAME = "severity-router";
   public static final String APPLICATION_ID = "pagewire-severity-router";
 
+  private static final Logger log = LoggerFactory.getLogger(RouterService.class);
+  private static final Duration FORGET_SILENCES_EVERY = Duration.ofMinutes(1);
+
   private final KafkaStreamsMetrics streamsMetrics;
   private final SilencesApi silences;
+  private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "router-silence-retention");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  /** The silences API of this instance. */
+  public SilencesApi silences() {
+    return silences;
+  }
 
   public RouterService(PagewireConfig config, MeterRegistry metrics) {
     super(NAME, RouterTopology.build(config, metrics), KafkaSettings.streams(config, APPLICATION_ID, null));
     streamsMetrics = new KafkaStreamsMetrics(streams());
     streamsMetrics.bindTo(metrics);
     silences = new SilencesApi(config, this::silenceStore, Clock.systemUTC());
+  }
+
+  @Override
+  public void start() {
+    super.start();
+    janitor.scheduleWithFixedDelay(this::forgetExpiredSilences, FORGET_SILENCES_EVERY.toMillis(),
+        FORGET_SILENCES_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void forgetExpiredSilences() {
+    if (!ready()) {
+      return;
+    }
+    try {
+      silences.forgetExpired(Instant.now());
+    } catch (RuntimeException e) {
+      log.warn("expired silences not forgotten this time, retrying in {}: {}", FORGET_SILENCES_EVERY, e.toString());
+    }
   }
 
   @Override
@@ -54,6 +93,7 @@ public final class RouterService extends StreamsService {
 
   @Override
   public void close() {
+    janitor.shutdownNow();
     try {
       super.close();
     } finally {

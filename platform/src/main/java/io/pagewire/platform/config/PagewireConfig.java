@@ -282,7 +282,9 @@ public record PagewireConfig(
       List<InhibitRule> inhibitRules,
       Flapping flapping,
       Boolean requireRoute,
-      Duration recheckInterval) {
+      Duration recheckInterval,
+      Duration dedupRetention,
+      Duration silenceRetention) {
     public Classification {
       severityLabel = severityLabel != null ? severityLabel : "severity";
       priorityLabel = priorityLabel != null ? priorityLabel : "priority";
@@ -304,17 +306,26 @@ public record PagewireConfig(
       if (recheckInterval.toMillis() < 10) {
         throw new IllegalArgumentException("recheckInterval must be at least 10ms");
       }
+      // Well above Alertmanager's resolve_timeout (5m) and repeat_interval (4h): a resend
+      // within it is still recognised as a duplicate.
+      dedupRetention = dedupRetention != null ? dedupRetention : Duration.ofDays(3);
+      // Alertmanager keeps expired silences for --data.retention (120h) too.
+      silenceRetention = silenceRetention != null ? silenceRetention : Duration.ofHours(120);
+      if (dedupRetention.compareTo(Duration.ofMinutes(10)) < 0 || silenceRetention.isNegative()) {
+        throw new IllegalArgumentException("dedupRetention must be at least 10m and silenceRetention not negative");
+      }
     }
 
     /** The defaults only: no routes, no inhibition, default flapping. */
     public Classification(String severityLabel, String priorityLabel, Map<String, Priority> severityToPriority,
         Priority defaultPriority, List<String> groupBy) {
-      this(severityLabel, priorityLabel, severityToPriority, defaultPriority, groupBy, null, null, null, null, null);
+      this(severityLabel, priorityLabel, severityToPriority, defaultPriority, groupBy, null, null, null, null, null,
+          null, null);
     }
 
     public Classification withRoutes(List<Route> value) {
       return new Classification(severityLabel, priorityLabel, severityToPriority, defaultPriority, groupBy,
-          value, inhibitRules, flapping, requireRoute, recheckInterval);
+          value, inhibitRules, flapping, requireRoute, recheckInterval, dedupRetention, silenceRetention);
     }
 
     /**
@@ -432,11 +443,14 @@ public record PagewireConfig(
    *     needs the same. Absent: a random key per process, so links stop working after a restart
    *     and on other instances (a warning says so)
    * @param linkValidFor how long a one-click link works after its page (default 24h)
+   * @param resolvedRetention how long a resolved incident stays in escalation's stores (and so in
+   *     the incidents API) after its resolution, and an ended schedule override after its end
+   *     (default 7d); the topics keep the history
    */
   public record Escalation(List<Level> levels, int sweepBatch, Integer repeat, Duration sweepInterval,
       BusinessHours businessHours, Map<String, ScheduleConfig> schedules, Map<String, PolicyConfig> policies,
       Map<String, TeamConfig> teams, Map<Priority, String> defaultPolicies,
-      Secret linkSigningKey, Duration linkValidFor) {
+      Secret linkSigningKey, Duration linkValidFor, Duration resolvedRetention) {
     public Escalation {
       levels = levels != null && !levels.isEmpty() ? List.copyOf(levels) : List.of(
           new Level("primary-oncall", List.of("console")),
@@ -452,6 +466,25 @@ public record PagewireConfig(
       defaultPolicies = defaultPolicies != null ? Map.copyOf(defaultPolicies) : Map.of();
       // linkSigningKey may stay null: the escalation service then signs with a random key (and warns).
       linkValidFor = linkValidFor != null ? linkValidFor : Duration.ofHours(24);
+      resolvedRetention = resolvedRetention != null ? resolvedRetention : Duration.ofDays(7);
+      if (resolvedRetention.isNegative()) {
+        throw new IllegalArgumentException("resolvedRetention must not be negative");
+      }
+    }
+
+    /** Without a link signing key or retention: the defaults. */
+    public Escalation(List<Level> levels, int sweepBatch, Integer repeat, Duration sweepInterval,
+        BusinessHours businessHours, Map<String, ScheduleConfig> schedules, Map<String, PolicyConfig> policies,
+        Map<String, TeamConfig> teams, Map<Priority, String> defaultPolicies,
+        Secret linkSigningKey, Duration linkValidFor) {
+      this(levels, sweepBatch, repeat, sweepInterval, businessHours, schedules, policies, teams, defaultPolicies,
+          linkSigningKey, linkValidFor, null);
+    }
+
+    /** The same section with {@code value} as {@code resolvedRetention}. */
+    public Escalation withResolvedRetention(Duration value) {
+      return new Escalation(levels, sweepBatch, repeat, sweepInterval, businessHours, schedules, policies, teams,
+          defaultPolicies, linkSigningKey, linkValidFor, value);
     }
 
     /** Without a link signing key, links valid for 24 hours. */

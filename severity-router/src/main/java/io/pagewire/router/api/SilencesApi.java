@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *       expired), newest first; read from the router's global store, so a silence just created
  *       appears once the router has read it (within a commit interval).
  *   <li>{@code DELETE /api/v1/silences/{id}}: expires it now (endsAt = now): 200; 404 unknown;
- *       409 already expired. Expired silences stay listed, as in Alertmanager.
+ *       409 already expired. Expired silences stay listed, as in Alertmanager, for
+ *       {@code classification.silenceRetention} after they ended (Alertmanager's
+ *       {@code --data.retention}); then {@link #forgetExpired} tombstones them.
  * </ul>
  */
 public final class SilencesApi implements AutoCloseable {
@@ -209,6 +211,30 @@ public final class SilencesApi implements AutoCloseable {
   private static String text(JsonNode body, String field) {
     JsonNode value = body.get(field);
     return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /**
+   * Tombstones every silence that ended more than {@code classification.silenceRetention} before
+   * {@code now}, so the compacted topic and every router's global store stay bounded. Every
+   * instance may run it: a second tombstone of the same silence changes nothing.
+   *
+   * @return how many silences were tombstoned
+   */
+  public int forgetExpired(Instant now) {
+    Instant cutoff = now.minus(config.classification().silenceRetention());
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, Silence> all = readable().all()) {
+      all.forEachRemaining(kv -> {
+        if (kv.value != null && kv.value.getEndsAt().isBefore(cutoff)) {
+          expired.add(kv.key);
+        }
+      });
+    }
+    for (String id : expired) {
+      silences.write(id, null, now);
+      log.info("expired silence forgotten after {}: silenceId={}", config.classification().silenceRetention(), id);
+    }
+    return expired.size();
   }
 
   private void publish(Silence silence) {

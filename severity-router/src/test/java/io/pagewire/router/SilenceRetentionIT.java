@@ -1,0 +1,76 @@
+package io.pagewire.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.kafka.AcknowledgedWriter;
+import io.pagewire.router.topology.RouterTopology;
+import io.pagewire.schemas.Silence;
+import io.pagewire.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Expired silences leave the compacted topic and every router's global store after the retention. */
+class SilenceRetentionIT {
+
+  @TempDir
+  static Path dir;
+
+  private static RunningRouter router;
+
+  @BeforeAll
+  static void start() {
+    router = RunningRouter.start(dir, PagewireConfig.defaults());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (router != null) {
+      router.close();
+    }
+  }
+
+  @Test
+  void shouldTombstoneSilencesThatEndedLongerAgoThanTheRetention() {
+    Instant now = Instant.now();
+    Duration retention = router.config().classification().silenceRetention();
+    try (AcknowledgedWriter<String, Silence> writer =
+        new AcknowledgedWriter<>(router.config(), Topics.SILENCES, "silence-retention-it")) {
+      writer.write("old", silence("old", now.minus(retention).minusSeconds(60)), now);
+      writer.write("recent", silence("recent", now.minus(retention).plusSeconds(600)), now);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> store().get("old") != null && store().get("recent") != null);
+
+    int forgotten = router.service().silences().forgetExpired(now);
+
+    assertThat(forgotten).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> store().get("old") == null);
+    assertThat(store().get("recent")).isNotNull();
+  }
+
+  private static Silence silence(String id, Instant endedAt) {
+    return Silence.newBuilder()
+        .setId(id)
+        .setMatchers(List.of("service=db"))
+        .setStartsAt(endedAt.minusSeconds(3600))
+        .setEndsAt(endedAt)
+        .setCreatedBy("alice")
+        .setUpdatedAt(endedAt)
+        .build();
+  }
+
+  private static ReadOnlyKeyValueStore<String, Silence> store() {
+    return router.service().streams().store(StoreQueryParameters.fromNameAndType(
+        RouterTopology.SILENCE_STORE, QueryableStoreTypes.<String, Silence>keyValueStore()));
+  }
+}
