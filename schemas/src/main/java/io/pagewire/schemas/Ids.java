@@ -27,6 +27,11 @@ public final class Ids {
     return "inc-" + HEX.formatHex(hash, 0, INCIDENT_ID_BYTES);
   }
 
+  /** The n-th event (from 1) the router emitted for an incident: {@code <incidentId>/<n>}. */
+  public static String incidentEventId(String incidentId, int sequence) {
+    return incidentId + "/" + sequence;
+  }
+
   /**
    * The prefix of every composite key of one group: the group's key, length-prefixed so that no
    * group's prefix is the prefix of another group's keys ({@code 5:abcde/}).

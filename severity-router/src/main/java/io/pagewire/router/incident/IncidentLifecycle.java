@@ -275,7 +275,7 @@ public final class IncidentLifecycle {
     for (IncidentEventType type : types) {
       sequence++;
       events.add(IncidentEvent.newBuilder()
-          .setEventId(next.getIncidentId() + "/" + sequence)
+          .setEventId(Ids.incidentEventId(next.getIncidentId(), sequence))
           .setIncidentId(next.getIncidentId())
           .setType(type)
           .setIncidentKey(next.getIncidentKey())
