@@ -1,0 +1,45 @@
+package io.pagewire.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code scripts/bench storm|sustained|streams [--jar JAR] [options]}: measures the launcher jar
+ * (default launcher/target/pagewire.jar), each part of the system a child JVM of that jar.
+ * Exit status 0 when every target passed, 1 when one failed, 2 on a usage error.
+ */
+public final class Bench {
+
+  static final String USAGE = """
+      usage: scripts/bench storm     [--jar JAR] [--groups 10] [--per-group 10000] [--batch 500] [--concurrency 4] [--timeout 180]
+             scripts/bench sustained [--jar JAR] [--duration 60] [--rate 2000] [--incidents 50] [--batch 100]
+             scripts/bench streams   [--jar JAR] [--alerts 100000] [--groups 10]""";
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println(USAGE);
+      System.exit(2);
+    }
+    int status;
+    try {
+      Options options = new Options(args, 1);
+      Path jar = Path.of(options.value("--jar", System.getProperty("bench.defaultJar", "launcher/target/pagewire.jar"))).toAbsolutePath();
+      if (!Files.isRegularFile(jar)) {
+        throw new IllegalArgumentException("no jar at " + jar);
+      }
+      status = switch (args[0]) {
+        case "storm" -> StormBench.run(jar, options);
+        case "sustained" -> SustainedBench.run(jar, options);
+        case "streams" -> StreamsRatioBench.run(jar, options);
+        default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'\n" + USAGE);
+      };
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      status = 2;
+    }
+    System.exit(status);
+  }
+
+}

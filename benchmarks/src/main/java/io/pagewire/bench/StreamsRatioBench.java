@@ -1,0 +1,153 @@
+package io.pagewire.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * streams: the router's and escalation's throughput through their real topologies ({@code pagewire
+ * service NAME} of the jar, alone, on a broker of their own in a child JVM), each over a backlog
+ * of its real input, against a bare exactly-once pass-through over the same records on the same
+ * broker in the same run. Alerts enter through the real ingest ({@code service alerting-ingest});
+ * the escalation's input is what the router wrote.
+ *
+ * <p>Throughput of an app: from its first commit (start-up and the first rebalance excluded) until
+ * the lag of its group is 0 — every input record and every repartitioned record processed and
+ * committed — the records processed in between over the time.
+ */
+final class StreamsRatioBench {
+
+  record Throughput(double recordsPerSecond, double startSeconds, double seconds) {}
+
+  static int run(Path jar, Options options) throws Exception {
+    int alerts = options.intValue("--alerts", 100_000);
+    int groups = options.intValue("--groups", 10);
+    int batch = options.intValue("--batch", 500);
+    options.checkAllRead();
+    System.out.printf("streams: %,d alerts in %d groups through the real ingest; then each app alone on the backlog; jar %s%n", alerts, groups, jar);
+    System.out.println("  before: " + Machine.load());
+    Path dir = Files.createTempDirectory("pagewire-bench-streams-");
+    String classpath = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()) + java.io.File.pathSeparator + jar;
+    int kafkaPort = Machine.freePort();
+    boolean ok = true;
+    try (Child broker = Child.java("broker", dir.resolve("broker.log"),
+            List.of("-cp", classpath, BrokerMain.class.getName(), dir.resolve("kafka").toString(), Integer.toString(kafkaPort)));
+        Lag lag = new Lag("127.0.0.1:" + kafkaPort)) {
+      lag.awaitBroker(60_000);
+      broker.checkAlive();
+
+      int ingestPort = Machine.freePort();
+      try (Child ingest = service(jar, dir, "alerting-ingest", kafkaPort, ingestPort)) {
+        Alerts http = new Alerts(ingestPort);
+        awaitReady(http, ingest, ingestPort);
+        ExecutorService posters = Executors.newFixedThreadPool(4);
+        AtomicLong retries = new AtomicLong();
+        List<Future<Integer>> results = new ArrayList<>();
+        int perGroup = alerts / groups;
+        for (int from = 0; from < perGroup; from += batch) {
+          for (int g = 0; g < groups; g++) {
+            String body = Alerts.webhook("StreamsAlert" + g, g % 2 == 0 ? "critical" : "warning", from, Math.min(batch, perGroup - from));
+            results.add(posters.submit(() -> http.postRetrying(body, 5, retries)));
+          }
+        }
+        long accepted = 0;
+        for (Future<Integer> result : results) {
+          accepted += result.get();
+        }
+        posters.shutdown();
+        System.out.printf("  ingest accepted %,d alerts%n", accepted);
+      }
+
+      long alertRecords = lag.countRecords("pagewire.alerts", 120_000);
+      Throughput passAlerts = measure("pass-through of pagewire.alerts", passThrough(classpath, dir, kafkaPort, "alerts", "pagewire.alerts"),
+          lag, "bench-passthrough-alerts", List.of("pagewire.alerts"), alertRecords);
+      Throughput router = measure("severity-router", service(jar, dir, "severity-router", kafkaPort, Machine.freePort()),
+          lag, Demo.ROUTER_GROUP, Demo.ROUTER_INPUTS, alertRecords);
+
+      long eventRecords = lag.countRecords("pagewire.incident-events", 120_000);
+      Throughput passEvents = measure("pass-through of pagewire.incident-events", passThrough(classpath, dir, kafkaPort, "events", "pagewire.incident-events"),
+          lag, "bench-passthrough-events", List.of("pagewire.incident-events"), eventRecords);
+      Throughput escalation = measure("escalation", service(jar, dir, "escalation", kafkaPort, Machine.freePort()),
+          lag, Demo.ESCALATION_GROUP, Demo.ESCALATION_INPUTS, eventRecords);
+
+      System.out.printf("  %,d alert records in pagewire.alerts, %,d in pagewire.incident-events (the router's output)%n", alertRecords, eventRecords);
+      ok &= ratio("severity-router", router, passAlerts);
+      ok &= ratio("escalation", escalation, passEvents);
+    } finally {
+      Machine.deleteTree(dir);
+    }
+    System.out.println("  after: " + Machine.load());
+    return ok ? 0 : 1;
+  }
+
+  private static boolean ratio(String name, Throughput app, Throughput baseline) {
+    double ratio = app.recordsPerSecond() / baseline.recordsPerSecond();
+    return Report.target(name + " / pass-through", String.format("%,.0f / %,.0f records/s = %.2f×", app.recordsPerSecond(), baseline.recordsPerSecond(), ratio),
+        "≥ 0.2×", ratio >= 0.2);
+  }
+
+  private static Child service(Path jar, Path dir, String name, int kafkaPort, int httpPort) throws IOException {
+    Path config = dir.resolve(name + ".yaml");
+    Files.writeString(config, Demo.config(kafkaPort, httpPort, "http://127.0.0.1:9/unused", dir.resolve("streams")));
+    return Child.java(name, dir.resolve(name + ".log"), List.of("-jar", jar.toString(), "service", name, "--config", config.toString()));
+  }
+
+  private static Child passThrough(String classpath, Path dir, int kafkaPort, String suffix, String in) throws IOException {
+    Path config = dir.resolve("passthrough-" + suffix + ".yaml");
+    Files.writeString(config, Demo.config(kafkaPort, Machine.freePort(), "http://127.0.0.1:9/unused", dir.resolve("streams")));
+    return Child.java("pass-through " + suffix, dir.resolve("passthrough-" + suffix + ".log"), List.of("-cp", classpath, PassThrough.class.getName(),
+        config.toString(), "bench-passthrough-" + suffix, in, "bench.passthrough-" + suffix));
+  }
+
+  private static void awaitReady(Alerts http, Child child, int port) {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (http.get(port, "/readyz") != 200) {
+      child.checkAlive();
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(child.name + " not ready within 120 s:\n" + child.tail(40));
+      }
+      Alerts.sleep(100);
+    }
+  }
+
+  /** Runs the app until its group's lag is 0 and stops it. */
+  private static Throughput measure(String name, Child app, Lag lag, String group, List<String> inputs, long records) {
+    try (app) {
+      long started = System.nanoTime();
+      long deadline = System.currentTimeMillis() + 300_000;
+      long t1 = 0;
+      long c1 = 0;
+      while (true) {
+        app.checkAlive();
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException(name + " did not reach lag 0 within 300 s; end of " + app.log + ":\n" + app.tail(30));
+        }
+        Lag.Snapshot snapshot = lag.snapshot(group, inputs);
+        long now = System.nanoTime();
+        if (t1 == 0 && snapshot.committedInput() > 0) {
+          t1 = now;
+          c1 = snapshot.committedInput();
+        }
+        if (t1 != 0 && snapshot.lag() == 0) {
+          if (now == t1) {
+            throw new IllegalStateException(name + ": everything was processed before the first commit was seen; use more records");
+          }
+          // Offsets also count transaction markers: the share of records left after the first commit is the share of offsets left.
+          double share = 1.0 - (double) c1 / snapshot.committedInput();
+          double seconds = (now - t1) / 1e9;
+          Throughput throughput = new Throughput(records * share / seconds, (t1 - started) / 1e9, seconds);
+          System.out.printf("  %-46s %,.0f records/s (%,.0f records in %.2f s after its first commit, %.1f s after its start)%n",
+              name + ":", throughput.recordsPerSecond(), records * share, seconds, throughput.startSeconds());
+          return throughput;
+        }
+        Alerts.sleep(50);
+      }
+    }
+  }
+}
