@@ -45,6 +45,133 @@ public final class Ids {
     return groupPrefix(groupKey) + member;
   }
 
+  // Notification ids (NotificationRequest.notificationId): deterministic, so a replay emits the
+  // same ids and the notifier delivers each at most once per target.
+
+  /** The page of escalation step {@code step} (from 1): {@code <incident>/page/<step>}. */
+  public static String pageNotification(String incidentId, int step) {
+    return incidentId + "/page/" + step;
+  }
+
+  /** The n-th re-notification (after a snooze or an acknowledgement timeout): {@code <incident>/renotify/<n>}. */
+  public static String renotifyNotification(String incidentId, int count) {
+    return incidentId + "/renotify/" + count;
+  }
+
+  /** The page to the new assignee of a REASSIGN command: {@code <incident>/assigned/<commandId>}. */
+  public static String assignedNotification(String incidentId, String commandId) {
+    return incidentId + "/assigned/" + commandId;
+  }
+
+  /**
+   * The page when the router event {@code incidentEventId} (see {@link #incidentEventId}) unmuted
+   * the incident: {@code <incident>/unmuted/<n>}.
+   */
+  public static String unmutedNotification(String incidentId, String incidentEventId) {
+    String own = incidentId + "/";
+    return own + "unmuted/" + (incidentEventId.startsWith(own) ? incidentEventId.substring(own.length()) : incidentEventId);
+  }
+
+  /** The resolution notice to every level paged: {@code <incident>/resolved}. */
+  public static String resolvedNotification(String incidentId) {
+    return incidentId + "/resolved";
+  }
+
+  /**
+   * One recipient's part of a notification that goes to several ({@code <notificationId>/<recipient>}):
+   * a step paging several users, the resolution notice to each user paged.
+   */
+  public static String recipientNotification(String notificationId, String recipient) {
+    return notificationId + "/" + recipient;
+  }
+
+  // Timeline event ids (TimelineEvent.eventId) that escalation writes; events it copies from the
+  // router keep the router's id.
+
+  /** The PAGED event of a step's page: {@code <incident>/paged/<step>}. */
+  public static String stepPagedEvent(String incidentId, int step) {
+    return incidentId + "/paged/" + step;
+  }
+
+  /** The PAGED event of one recipient of a step that pages several: {@code <incident>/paged/<step>/<recipient>}. */
+  public static String stepPagedEvent(String incidentId, int step, String recipient) {
+    return stepPagedEvent(incidentId, step) + "/" + recipient;
+  }
+
+  /** The PAGED event of any other notification (re-notification, assignment, unmute): {@code <notificationId>/paged}. */
+  public static String pagedEvent(String notificationId) {
+    return notificationId + "/paged";
+  }
+
+  /**
+   * The PAGED event saying nobody was on call: {@code <incident>/paged/<step>/nobody} for a
+   * step's page, {@code <notificationId>/nobody} for any other.
+   */
+  public static String nobodyPagedEvent(String pagedPrefix) {
+    return pagedPrefix + "/nobody";
+  }
+
+  /** The ESCALATED event of the timer that paged {@code step}: {@code <incident>/escalated/<step>}. */
+  public static String escalatedEvent(String incidentId, int step) {
+    return incidentId + "/escalated/" + step;
+  }
+
+  /** The RENOTIFIED event of the n-th re-notification: {@code <incident>/renotified/<n>}. */
+  public static String renotifiedEvent(String incidentId, int count) {
+    return incidentId + "/renotified/" + count;
+  }
+
+  /** The SLA_BREACHED event: {@code <incident>/sla-breached/acknowledge} or {@code .../resolve}. */
+  public static String slaBreachedEvent(String incidentId, boolean acknowledge) {
+    return incidentId + "/sla-breached/" + (acknowledge ? "acknowledge" : "resolve");
+  }
+
+  /** RESOLVED by the monitoring system (every alert resolved): {@code <incident>/resolved}. */
+  public static String resolvedEvent(String incidentId) {
+    return incidentId + "/resolved";
+  }
+
+  /**
+   * The event of a person's command: {@code <incident>/<action>/<commandId>}, {@code action} one
+   * of {@code acknowledged}, {@code resolved}, {@code snoozed}, {@code reassigned},
+   * {@code escalated}; notes have {@link #noteEvent}.
+   */
+  public static String commandEvent(String incidentId, String action, String commandId) {
+    return incidentId + "/" + action + "/" + commandId;
+  }
+
+  /** The NOTE_ADDED event of an accepted ADD_NOTE command: {@code <incident>/note/<commandId>}. */
+  public static String noteEvent(String incidentId, String commandId) {
+    return commandEvent(incidentId, "note", commandId);
+  }
+
+  /** SILENCED or INHIBITED when the router event {@code incidentEventId} muted the incident: {@code <eventId>/muted}. */
+  public static String mutedEvent(String incidentEventId) {
+    return incidentEventId + "/muted";
+  }
+
+  /** RENOTIFIED when the router event {@code incidentEventId} unmuted the incident: {@code <eventId>/unmuted}. */
+  public static String unmutedEvent(String incidentEventId) {
+    return incidentEventId + "/unmuted";
+  }
+
+  // The notifier's keys.
+
+  /** A target that is a user's contact method: {@code <user>/<contactMethod>}; a named channel's target is its name. */
+  public static String contactMethodTarget(String user, String contactMethod) {
+    return user + "/" + contactMethod;
+  }
+
+  /** The key of a notification's entry in the delivery log: {@code <notificationId>|<target>}. */
+  public static String deliveryLogKey(String notificationId, String target) {
+    return notificationId + "|" + target;
+  }
+
+  /** The timeline event of a delivery's outcome: {@code <notificationId>|<target>|<OUTCOME>}. */
+  public static String deliveryEvent(String notificationId, String target, DeliveryOutcome outcome) {
+    return deliveryLogKey(notificationId, target) + "|" + outcome.name();
+  }
+
   private static byte[] sha256(byte[] input) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(input);
