@@ -66,8 +66,11 @@ public final class IncidentLifecycle {
 
   /** The actor recorded when the monitoring system, not a person, resolved the incident. */
   public static final String SYSTEM_ACTOR = "system";
-  /** Notes beyond this many are refused: the incident state must stay a bounded record. */
-  public static final int MAX_NOTES = 200;
+  /**
+   * Notes beyond this many are refused: the incident state must stay a bounded record (each note
+   * at most {@link TextBounds#NOTE_BYTES}, so notes take at most about 450 KiB).
+   */
+  public static final int MAX_NOTES = 100;
 
   private final PagewireConfig config;
   private final EscalationPlan plan;
@@ -201,9 +204,10 @@ public final class IncidentLifecycle {
     IncidentState.Builder state = IncidentState.newBuilder()
         .setIncidentId(id)
         .setIncidentKey(event.getIncidentKey())
-        .setTitle(event.getTitle())
+        .setTitle(TextBounds.truncate(event.getTitle(), TextBounds.TITLE_BYTES))
         .setSummary(summaryOf(alert))
         .setPriority(event.getPriority())
+        .setTeam(event.getTeam())
         .setSeverity(event.getSeverity())
         .setStatus(IncidentStatus.TRIGGERED)
         .setLevel(1)
@@ -246,7 +250,11 @@ public final class IncidentLifecycle {
   }
 
   private Transition update(IncidentState current, IncidentEvent event) {
-    IncidentState.Builder next = IncidentState.newBuilder(current).setTitle(event.getTitle());
+    IncidentState.Builder next = IncidentState.newBuilder(current)
+        .setTitle(TextBounds.truncate(event.getTitle(), TextBounds.TITLE_BYTES));
+    if (event.getTeam() != null) {
+      next.setTeam(event.getTeam());
+    }
     if (event.getSeverity() != null) {
       next.setSeverity(event.getSeverity());
     }
@@ -296,8 +304,9 @@ public final class IncidentLifecycle {
 
   /**
    * A more urgent priority applies its SLA from the last page on: the deadline moves to the
-   * last page time plus the new priority's wait if that is earlier (an overdue result fires on
-   * the next sweep), and never later, so a raise cannot postpone an escalation already promised.
+   * last page time plus the new priority's wait, counted on the new priority's clock (wall or
+   * business hours), if that is earlier; an overdue result fires at once (on the next sweep), and
+   * never later, so a raise cannot postpone an escalation already promised.
    * SLA deadlines not yet met move the same way, counted from the opening. An incident that was
    * never paged (its old priority does not page) is paged now.
    */
@@ -324,10 +333,16 @@ public final class IncidentLifecycle {
     if (deadline == null) {
       return;
     }
-    Instant lastPage = deadline.minus(plan.waitAfter(current, current.getPagesSent()));
-    Instant candidate = lastPage.plus(plan.waitAfter(next.build(), current.getPagesSent()));
-    if (candidate.isBefore(deadline)) {
-      next.setNextEscalationAt(candidate);
+    // State stored before lastPagedAt existed: the deadline minus the wait is the best guess
+    // (exact on the wall clock).
+    Instant lastPage = current.getLastPagedAt() != null ? current.getLastPagedAt()
+        : deadline.minus(plan.waitAfter(current, current.getPagesSent()));
+    Duration wait = max(plan.waitAfter(next.build(), current.getPagesSent()), Duration.ofMillis(1));
+    Instant candidate = slaClock.plus(lastPage, wait, newSla.businessHours());
+    // Overdue: due at the raise itself, so the next sweep pages.
+    Instant due = candidate.isBefore(at) ? at : candidate;
+    if (due.isBefore(deadline)) {
+      next.setNextEscalationAt(due);
     }
   }
 
@@ -430,7 +445,7 @@ public final class IncidentLifecycle {
     Note note = Note.newBuilder()
         .setNoteId(command.getCommandId())
         .setKind(kind)
-        .setText(command.getNote())
+        .setText(TextBounds.truncate(command.getNote(), TextBounds.NOTE_BYTES))
         .setActor(command.getActor())
         .setAt(command.getAt())
         .setOwner(command.getOwner())
@@ -592,7 +607,7 @@ public final class IncidentLifecycle {
     IncidentState before = state.build();
     int total = plan.totalSteps(before);
     int level = plan.levelOfStep(before, step);
-    state.setLevel(level).setPagesSent(step);
+    state.setLevel(level).setPagesSent(step).setLastPagedAt(now);
     // A zero delay would re-fire in the same sweep; one millisecond keeps each sweep finite.
     Duration wait = max(plan.waitAfter(before, step), Duration.ofMillis(1));
     // Priorities on the business-hours clock (P3, P4) also escalate in business time: nobody is
@@ -664,7 +679,7 @@ public final class IncidentLifecycle {
 
   private static String summaryOf(Alert alert) {
     String summary = firstPresent(alert.getAnnotations(), "summary", "description");
-    return summary != null ? summary : "";
+    return summary != null ? TextBounds.truncate(summary, TextBounds.SUMMARY_BYTES) : "";
   }
 
   private static String alertName(Alert alert) {

@@ -17,7 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * renotify, acknowledge_sla, resolve_sla),
  * {@code pagewire.escalation.ignored.commands} and {@code pagewire.escalation.ignored.events}
  * (inputs for unknown, resolved or already acknowledged incidents),
- * {@code pagewire.escalation.invalid.records} (dead-lettered input). Timer
+ * {@code pagewire.escalation.invalid.records} (dead-lettered input),
+ * {@code pagewire.escalation.expired.incidents} (resolved incidents that left the hot stores after
+ * {@code escalation.resolvedRetention}), {@code pagewire.escalation.expired.overrides} (ended
+ * schedule overrides tombstoned). Timer
  * {@code pagewire.escalation.sweep} (one per punctuation). Gauge
  * {@code pagewire.escalation.sweep.lateness} (milliseconds the most overdue deadline of the
  * latest sweep of any task waited past its time).
@@ -29,6 +32,8 @@ public final class EscalationMetrics {
   final Counter ignoredCommands;
   final Counter ignoredEvents;
   final Counter invalidRecords;
+  final Counter expiredIncidents;
+  final Counter expiredOverrides;
   final Timer sweep;
   private final Map<String, Long> latenessByTask = new ConcurrentHashMap<>();
   private final Map<TimerKind, Counter> timers = new EnumMap<>(TimerKind.class);
@@ -43,6 +48,10 @@ public final class EscalationMetrics {
         .description("incident events for unknown or resolved incidents, and duplicate openings").register(registry);
     invalidRecords = Counter.builder("pagewire.escalation.invalid.records")
         .description("input records that could not be processed, sent to the dead-letter topic").register(registry);
+    expiredIncidents = Counter.builder("pagewire.escalation.expired.incidents")
+        .description("resolved incidents removed from the hot stores after their retention").register(registry);
+    expiredOverrides = Counter.builder("pagewire.escalation.expired.overrides")
+        .description("ended schedule overrides tombstoned after the retention").register(registry);
     for (TimerKind kind : TimerKind.values()) {
       timers.put(kind, Counter.builder("pagewire.escalation.timers").tag("kind", kind.name().toLowerCase(Locale.ROOT))
           .description("timers that fired (stale ones not counted)").register(registry));

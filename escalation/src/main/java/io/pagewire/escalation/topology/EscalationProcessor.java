@@ -3,11 +3,14 @@ package io.pagewire.escalation.topology;
 import io.pagewire.escalation.schedule.OverrideSource;
 import io.pagewire.escalation.schedule.ScheduleOverrides;
 import io.pagewire.escalation.state.IncidentLifecycle;
+import io.pagewire.escalation.state.StatusUpdates;
 import io.pagewire.escalation.state.TimerKind;
 import io.pagewire.escalation.state.Transition;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentState;
+import io.pagewire.schemas.IncidentStatus;
+import io.pagewire.schemas.IncidentStatusUpdate;
 import io.pagewire.schemas.IncidentTimeline;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationRequest;
@@ -36,15 +39,26 @@ import org.slf4j.LoggerFactory;
  * {@link IncidentLifecycle}, keeps the deadline index in step with the timers each incident's
  * state needs ({@link IncidentLifecycle#timers}), appends every timeline event to the incident's
  * bounded timeline in {@value EscalationTopology#TIMELINE_STORE}, and forwards what the
- * lifecycle emits. Every write happens on the
- * stream thread inside the task's exactly-once transaction, together with the input offsets, so
- * a crash replays a whole input or none of it.
+ * lifecycle emits. Every status change of an incident goes to {@code pagewire.incident-status}
+ * with the next version ({@link StatusUpdates}).
+ *
+ * <p>Resolved incidents leave the hot stores (incident, timeline copy, both indexes) once
+ * {@code escalation.resolvedRetention} has passed since their resolution, with a tombstone on
+ * {@code pagewire.incident-status}; the retention index {@value EscalationTopology#RETENTION_STORE}
+ * is swept like the deadline index, from a watermark, in bounded batches. The task of partition 0
+ * also tombstones schedule overrides that ended longer than the retention ago.
+ *
+ * <p>Every write happens on the stream thread inside the task's exactly-once transaction,
+ * together with the input offsets, so a crash replays a whole input or none of it.
  */
 final class EscalationProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
   private static final Logger log = LoggerFactory.getLogger(EscalationProcessor.class);
   private static final byte[] PRESENT = new byte[0];
   private static final String WATERMARK_KEY = "watermark";
+  private static final String RETENTION_WATERMARK_KEY = "retention-watermark";
+  /** Present once every incident stored before the opened and retention indexes existed is in them. */
+  private static final String INDEXED_KEY = "indexed-v1";
   /**
    * When a sweep finds nothing due, the watermark still moves up in memory, but is written to
    * the changelog at most this often (a write per idle sweep would be pure churn); a restart
@@ -57,38 +71,69 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
   private final Duration sweepInterval;
   private final int sweepBatch;
   private final EscalationMetrics metrics;
+  private final Duration retention;
+  private final Duration overrideSweepInterval;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, IncidentState> incidents;
   private KeyValueStore<Bytes, byte[]> deadlines;
   private KeyValueStore<String, Long> watermarks;
   private KeyValueStore<String, IncidentTimeline> timelines;
+  private KeyValueStore<Bytes, byte[]> opened;
+  private KeyValueStore<Bytes, byte[]> expiries;
+  private KeyValueStore<String, ScheduleOverride> overrides;
   /** No index entry has a deadline below this; sweeps start their scan here. */
   private long watermark;
   private long persistedWatermark;
+  /** The same for the retention index. */
+  private long retentionWatermark;
+  private long persistedRetentionWatermark;
+  /** While incidents stored before the indexes existed are being indexed: the last id done, or null. */
+  private boolean indexed;
+  private String indexCursor;
+  /** The last override id the override walk looked at; null: start from the first. */
+  private String overrideCursor;
 
   /** @param lifecycles the lifecycle, given where schedule overrides are (known at {@link #init}) */
   EscalationProcessor(Function<OverrideSource, IncidentLifecycle> lifecycles, Duration sweepInterval, int sweepBatch,
-      EscalationMetrics metrics) {
+      Duration retention, EscalationMetrics metrics) {
     this.lifecycles = lifecycles;
     this.sweepInterval = sweepInterval;
     this.sweepBatch = sweepBatch;
+    this.retention = retention;
     this.metrics = metrics;
+    // Overrides are few and change by hand: a walk a minute is plenty.
+    this.overrideSweepInterval = sweepInterval.compareTo(Duration.ofMinutes(1)) > 0 ? sweepInterval : Duration.ofMinutes(1);
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    KeyValueStore<String, ScheduleOverride> overrides = context.getStateStore(ScheduleOverrides.STORE);
+    this.overrides = context.getStateStore(ScheduleOverrides.STORE);
     this.lifecycle = lifecycles.apply(OverrideSource.of(overrides));
     this.incidents = context.getStateStore(EscalationTopology.INCIDENTS_STORE);
     this.deadlines = context.getStateStore(EscalationTopology.DEADLINES_STORE);
     this.watermarks = context.getStateStore(EscalationTopology.WATERMARK_STORE);
     this.timelines = context.getStateStore(EscalationTopology.TIMELINE_STORE);
+    this.opened = context.getStateStore(EscalationTopology.OPENED_STORE);
+    this.expiries = context.getStateStore(EscalationTopology.RETENTION_STORE);
     Long stored = watermarks.get(WATERMARK_KEY);
     watermark = stored != null ? stored : 0L;
     persistedWatermark = watermark;
-    context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    Long storedRetention = watermarks.get(RETENTION_WATERMARK_KEY);
+    retentionWatermark = storedRetention != null ? storedRetention : 0L;
+    persistedRetentionWatermark = retentionWatermark;
+    indexed = watermarks.get(INDEXED_KEY) != null;
+    context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+      sweep(now);
+      if (!indexed) {
+        indexOldIncidents();
+      }
+      expire(now);
+    });
+    if (context.taskId().partition() == 0) {
+      context.schedule(overrideSweepInterval, PunctuationType.WALL_CLOCK_TIME, this::expireOverrides);
+    }
   }
 
   @Override
@@ -104,7 +149,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
         log.info("ignored incident event: incidentId={} eventId={} type={} reason={}",
             incidentId, event.getEventId(), event.getType(), transition.ignored());
       }
-      apply(incidentId, before, transition);
+      apply(incidentId, before, transition, null, event.getAt());
     } else if (value instanceof IncidentCommand command) {
       requireKeyed(incidentId, command.getIncidentId());
       IncidentState before = incidents.get(incidentId);
@@ -114,7 +159,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
         log.info("ignored command: incidentId={} commandId={} type={} actor={} reason={}",
             incidentId, command.getCommandId(), command.getType(), command.getActor(), transition.ignored());
       }
-      apply(incidentId, before, transition);
+      apply(incidentId, before, transition, command.getActor(), command.getAt());
     } else {
       // The processing exception handler logs topic, partition and offset and dead-letters it.
       metrics.invalidRecords.increment();
@@ -160,7 +205,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
         metrics.fired(entry.kind());
         log.info("timer fired: incidentId={} timer={} deadline={} level={}", entry.incidentId(), entry.kind(),
             entry.deadline(), transition.state().getLevel());
-        apply(entry.incidentId(), before, transition);
+        apply(entry.incidentId(), before, transition, null, at);
       }
     }
     // All deadlines below the last one taken are gone; with nothing left up to now, all up to now are.
@@ -178,13 +223,37 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     metrics.sweep.record(Duration.ofNanos(System.nanoTime() - started));
   }
 
-  private void apply(String incidentId, IncidentState before, Transition transition) {
+  /**
+   * Stores what {@code transition} made of the incident, re-indexes it, and forwards what it
+   * emits: first the status update, if the status changed, then the notification requests and
+   * the timeline events.
+   *
+   * @param actor who caused the transition (a command's actor); null for the system
+   * @param at the input's time
+   */
+  private void apply(String incidentId, IncidentState before, Transition transition, String actor, Instant at) {
     if (!transition.applied()) {
       return;
     }
     IncidentState after = transition.state();
+    IncidentStatusUpdate update = StatusUpdates.change(before, after, actor, at);
+    if (update != null) {
+      after = StatusUpdates.stamped(after, update);
+    }
     incidents.put(incidentId, after);
+    if (before == null) {
+      opened.put(OpenedIndex.key(after.getOpenedAt(), incidentId), PRESENT);
+    }
+    if (after.getStatus() == IncidentStatus.RESOLVED && (before == null || before.getStatus() != IncidentStatus.RESOLVED)) {
+      retain(incidentId, after);
+    }
     reindex(incidentId, IncidentLifecycle.timers(before), IncidentLifecycle.timers(after));
+    if (update != null) {
+      log.info("status changed: incidentId={} status={} version={} actor={}", incidentId, update.getStatus(),
+          update.getVersion(), update.getActor());
+      context.forward(new Record<String, SpecificRecord>(incidentId, update, at.toEpochMilli()),
+          EscalationTopology.STATUS_SINK);
+    }
     for (NotificationRequest request : transition.notifications()) {
       if (request.getKind() == NotificationKind.PAGE) {
         metrics.pages.increment();
@@ -201,6 +270,137 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     if (!transition.timeline().isEmpty()) {
       timelines.put(incidentId, TimelineLog.append(timelines.get(incidentId), incidentId, transition.timeline()));
     }
+  }
+
+  /** Indexes when the resolved {@code incident} leaves the hot stores. */
+  private void retain(String incidentId, IncidentState incident) {
+    long until = incident.getResolvedAt().plus(retention).toEpochMilli();
+    expiries.put(new ExpiryKey(until, incidentId).bytes(), PRESENT);
+    if (until < retentionWatermark) {
+      retentionWatermark = Math.max(0, until);
+      persistRetentionWatermark();
+    }
+  }
+
+  /**
+   * Removes the resolved incidents whose retention ended by {@code now} from the incident,
+   * timeline and opened stores, at most {@code sweepBatch} of them, and tombstones their status.
+   * Like {@link #sweep}, it scans the retention index from its watermark, so its cost is the
+   * incidents it removes, not the incidents kept.
+   */
+  private void expire(long now) {
+    List<Bytes> due = new ArrayList<>();
+    boolean more;
+    try (KeyValueIterator<Bytes, byte[]> it = expiries.range(DeadlineKey.from(retentionWatermark),
+        DeadlineKey.from(now + 1))) {
+      while (due.size() < sweepBatch && it.hasNext()) {
+        due.add(it.next().key);
+      }
+      more = it.hasNext();
+    }
+    long reached = more ? ExpiryKey.parse(due.get(due.size() - 1)).expiresMillis() : now + 1;
+    boolean moved = reached > retentionWatermark;
+    if (moved) {
+      retentionWatermark = reached;
+    }
+    for (Bytes key : due) {
+      ExpiryKey entry = ExpiryKey.parse(key);
+      expiries.delete(key);
+      IncidentState incident = incidents.get(entry.incidentId());
+      if (incident == null || incident.getStatus() != IncidentStatus.RESOLVED) {
+        continue; // already gone
+      }
+      if (incident.getResolvedAt().plus(retention).toEpochMilli() > now) {
+        retain(entry.incidentId(), incident); // the retention grew since the entry was written
+        continue;
+      }
+      incidents.delete(entry.incidentId());
+      timelines.delete(entry.incidentId());
+      opened.delete(OpenedIndex.key(incident.getOpenedAt(), entry.incidentId()));
+      context.forward(new Record<String, SpecificRecord>(entry.incidentId(), null, now), EscalationTopology.STATUS_SINK);
+      metrics.expiredIncidents.increment();
+      log.info("incident left the hot stores: incidentId={} resolvedAt={} retention={}", entry.incidentId(),
+          incident.getResolvedAt(), retention);
+    }
+    if (!due.isEmpty() || (moved && retentionWatermark - persistedRetentionWatermark >= IDLE_WATERMARK_PERSIST_MILLIS)) {
+      persistRetentionWatermark();
+    }
+  }
+
+  /**
+   * Incidents stored by a version without the opened and retention indexes are added to them,
+   * {@code sweepBatch} per sweep, in key order, until all are; then a marker says so. After a
+   * restart in between, it starts again from the first incident (the puts are idempotent).
+   */
+  private void indexOldIncidents() {
+    int done = 0;
+    boolean exhausted = true;
+    try (KeyValueIterator<String, IncidentState> it = indexCursor == null ? incidents.all()
+        : incidents.range(indexCursor, null)) {
+      while (it.hasNext()) {
+        var next = it.next();
+        if (next.key.equals(indexCursor)) {
+          continue;
+        }
+        if (done == sweepBatch) {
+          exhausted = false;
+          break;
+        }
+        opened.put(OpenedIndex.key(next.value.getOpenedAt(), next.key), PRESENT);
+        if (next.value.getStatus() == IncidentStatus.RESOLVED) {
+          retain(next.key, next.value);
+        }
+        indexCursor = next.key;
+        done++;
+      }
+    }
+    if (exhausted) {
+      indexed = true;
+      indexCursor = null;
+      watermarks.put(INDEXED_KEY, 1L);
+      log.info("every stored incident is indexed: task={}", context.taskId());
+    }
+  }
+
+  /**
+   * Tombstones schedule overrides that ended longer than the retention ago. Overrides live in a
+   * global store, which no processor sees change, so instead of an index this walks the store
+   * from a cursor, {@code sweepBatch} overrides a time, starting over when it reached the end;
+   * people add overrides by hand, so the walk is short. Only the task of partition 0 walks, so
+   * one instance writes each tombstone.
+   */
+  private void expireOverrides(long now) {
+    int seen = 0;
+    boolean exhausted = true;
+    try (KeyValueIterator<String, ScheduleOverride> it = overrideCursor == null ? overrides.all()
+        : overrides.range(overrideCursor, null)) {
+      while (it.hasNext()) {
+        var next = it.next();
+        if (next.key.equals(overrideCursor)) {
+          continue;
+        }
+        if (seen == sweepBatch) {
+          exhausted = false;
+          break;
+        }
+        seen++;
+        overrideCursor = next.key;
+        if (next.value != null && next.value.getEnd().plus(retention).toEpochMilli() <= now) {
+          context.forward(new Record<String, SpecificRecord>(next.key, null, now), EscalationTopology.OVERRIDES_SINK);
+          metrics.expiredOverrides.increment();
+          log.info("schedule override expired: overrideId={} schedule={} end={}", next.key,
+              next.value.getSchedule(), next.value.getEnd());
+        }
+      }
+    }
+    if (exhausted) {
+      overrideCursor = null;
+    }
+  }
+
+  private void persistRetentionWatermark() {
+    watermarks.put(RETENTION_WATERMARK_KEY, retentionWatermark);
+    persistedRetentionWatermark = retentionWatermark;
   }
 
   private void reindex(String incidentId, Map<TimerKind, Instant> before, Map<TimerKind, Instant> after) {

@@ -23,23 +23,31 @@ import org.apache.kafka.streams.state.Stores;
  * The escalation topology: incident events and incident commands (both keyed by incident id,
  * co-partitioned) flow into one processor that owns each incident's state, its escalation
  * deadline and the escalation timer; it writes notification requests and timeline events, keyed
- * by incident id.
+ * by incident id, and every status change of an incident to the compacted
+ * {@code pagewire.incident-status} (a tombstone once the incident left the hot stores).
  *
  * <p>State stores, all persistent and changelogged:
  * <ul>
  *   <li>{@value #INCIDENTS_STORE}: incident id to {@link IncidentState}; queryable (the incidents
- *       API reads it). Resolved incidents stay in it.</li>
+ *       API reads it). Resolved incidents stay in it for {@code escalation.resolvedRetention}.</li>
  *   <li>{@value #DEADLINES_STORE}: the deadline index of every timer ({@link DeadlineKey}: 8-byte
  *       big-endian epoch-millis deadline, timer kind, incident id; empty value); at most one entry
  *       per incident and timer kind.</li>
  *   <li>{@value #TIMELINE_STORE}: incident id to its bounded timeline ({@link IncidentTimeline});
  *       queryable.</li>
  *   <li>{@value #WATERMARK_STORE}: per task, the deadline below which the index holds nothing, so
- *       a sweep does not rescan the tombstones of deadlines already fired or cancelled.</li>
+ *       a sweep does not rescan the tombstones of deadlines already fired or cancelled; the same
+ *       for the retention index.</li>
+ *   <li>{@value #OPENED_STORE}: every incident newest first ({@link OpenedIndex}; empty value);
+ *       queryable: the incidents API pages through it.</li>
+ *   <li>{@value #RETENTION_STORE}: when each resolved incident leaves the stores above
+ *       ({@link ExpiryKey}; empty value).</li>
  * </ul>
  *
  * <p>A wall-clock punctuator every {@code escalation.sweepInterval} fires what is due by the
- * punctuation time, at most {@code escalation.sweepBatch} deadlines per sweep.
+ * punctuation time, at most {@code escalation.sweepBatch} deadlines per sweep, then removes at
+ * most as many resolved incidents whose retention ended. Schedule overrides that ended longer
+ * than the retention ago are tombstoned on {@code pagewire.schedule-overrides}.
  */
 public final class EscalationTopology {
 
@@ -47,12 +55,16 @@ public final class EscalationTopology {
   public static final String DEADLINES_STORE = "escalation-deadlines";
   public static final String WATERMARK_STORE = "escalation-watermark";
   public static final String TIMELINE_STORE = "escalation-timeline";
+  public static final String OPENED_STORE = "escalation-opened";
+  public static final String RETENTION_STORE = "escalation-retention";
 
   static final String EVENTS_SOURCE = "incident-events";
   static final String COMMANDS_SOURCE = "incident-commands";
   static final String PROCESSOR = "escalation";
   static final String NOTIFICATIONS_SINK = "notification-requests";
   static final String TIMELINE_SINK = "incident-timeline";
+  static final String STATUS_SINK = "incident-status";
+  static final String OVERRIDES_SINK = "schedule-overrides";
 
   private EscalationTopology() {}
 
@@ -78,7 +90,7 @@ public final class EscalationTopology {
         Topics.INCIDENT_COMMANDS.valueSerde().deserializer(), Topics.INCIDENT_COMMANDS.name());
     topology.addProcessor(PROCESSOR,
         () -> new EscalationProcessor(overrides -> lifecycle(config, policies, calendar, overrides, links),
-            escalation.sweepInterval(), escalation.sweepBatch(), meters),
+            escalation.sweepInterval(), escalation.sweepBatch(), escalation.resolvedRetention(), meters),
         EVENTS_SOURCE, COMMANDS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENTS_STORE),
         Serdes.String(), AvroSerde.of(IncidentState.class)), PROCESSOR);
@@ -88,6 +100,10 @@ public final class EscalationTopology {
         Serdes.String(), Serdes.Long()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
         Serdes.String(), AvroSerde.of(IncidentTimeline.class)), PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPENED_STORE),
+        Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETENTION_STORE),
+        Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
     // Who is on call depends on schedule overrides, which every instance needs in full.
     ScheduleOverrides.addTo(topology);
     topology.addSink(NOTIFICATIONS_SINK, Topics.NOTIFICATION_REQUESTS.name(),
@@ -95,6 +111,12 @@ public final class EscalationTopology {
         PROCESSOR);
     topology.addSink(TIMELINE_SINK, Topics.INCIDENT_TIMELINE.name(),
         Topics.INCIDENT_TIMELINE.keySerde().serializer(), Topics.INCIDENT_TIMELINE.valueSerde().serializer(),
+        PROCESSOR);
+    topology.addSink(STATUS_SINK, Topics.INCIDENT_STATUS.name(),
+        Topics.INCIDENT_STATUS.keySerde().serializer(), Topics.INCIDENT_STATUS.valueSerde().serializer(),
+        PROCESSOR);
+    topology.addSink(OVERRIDES_SINK, Topics.SCHEDULE_OVERRIDES.name(),
+        Topics.SCHEDULE_OVERRIDES.keySerde().serializer(), Topics.SCHEDULE_OVERRIDES.valueSerde().serializer(),
         PROCESSOR);
     return topology;
   }
