@@ -49,7 +49,11 @@ import org.slf4j.LoggerFactory;
  * ({@code kafka_unavailable}), so Alertmanager sends the webhook again: an alert is never lost
  * between Alertmanager and Kafka, though a retried webhook may be written twice (downstream
  * deduplicates on fingerprint, status and startsAt). A body that can never be valid is answered
- * 400 ({@code invalid_payload}) naming the JSON path of the problem; see {@link WebhookParser}.
+ * 400 ({@code invalid_payload}) naming the JSON path of the problem; so is an alert beyond
+ * {@code ingest.limits} (too many labels or annotations, a value, URL or the whole alert too
+ * large), with the path and the limit, e.g. {@code alerts[3].annotations.description: is 20000
+ * bytes, over the limit of 16384 bytes (ingest.limits.maxAnnotationValueBytes)}: those bounds keep
+ * every record downstream far below Kafka's record limit. See {@link WebhookParser}.
  * Credentials (401) and the body size limit (413) are enforced by {@link HttpApi}.
  *
  * <p>Metrics: {@code pagewire.ingest.alerts} (alerts acknowledged by Kafka),
@@ -67,6 +71,7 @@ public final class IngestService implements Service {
   private static final Duration METADATA_RETRY_BACKOFF = Duration.ofSeconds(1);
 
   private final Duration ackTimeout;
+  private final PagewireConfig.IngestLimits limits;
   private final Supplier<Producer<String, Alert>> producerFactory;
   private final Clock clock;
   private final MeterRegistry metrics;
@@ -82,6 +87,7 @@ public final class IngestService implements Service {
         Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer());
     this.clock = Clock.systemUTC();
     this.ackTimeout = config.ingest().ackTimeout();
+    this.limits = config.ingest().limits();
     this.metrics = metrics;
     this.acceptedAlerts = Counter.builder("pagewire.ingest.alerts")
         .description("Alerts received by webhook and acknowledged by Kafka")
@@ -172,7 +178,7 @@ public final class IngestService implements Service {
     Instant receivedAt = clock.instant();
     List<Alert> alerts;
     try {
-      alerts = WebhookParser.parse(request.body(), receivedAt, request.requestId());
+      alerts = WebhookParser.parse(request.body(), receivedAt, request.requestId(), limits);
     } catch (InvalidWebhookException e) {
       throw new HttpError(400, "invalid_payload", e.getMessage());
     }

@@ -218,6 +218,26 @@ class IngestServiceIT {
     assertThat(metrics.counter("pagewire.ingest.requests", "status", "400").count()).isEqualTo(before + 1);
   }
 
+  @Test
+  void shouldAnswer400NamingTheFieldAndTheLimitForAnAlertBeyondTheIngestLimits() throws Exception {
+    double alertsBefore = metrics.counter("pagewire.ingest.alerts").count();
+    String body = "{\"version\":\"4\",\"alerts\":["
+        + "{\"labels\":{\"alertname\":\"A\"},\"startsAt\":\"2026-11-22T20:00:00Z\"},"
+        + "{\"labels\":{\"alertname\":\"B\",\"instance\":\"" + "x".repeat(3_000) + "\"},"
+        + "\"startsAt\":\"2026-11-22T20:00:00Z\"}]}";
+
+    HttpResponse<String> response = post(openApi, body, Map.of());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode error = Json.MAPPER.readTree(response.body());
+    assertThat(error.get("error").asText()).isEqualTo("invalid_payload");
+    assertThat(error.get("message").asText()).isEqualTo(
+        "alerts[1].labels.instance: is 3000 bytes, over the limit of 2048 bytes (ingest.limits.maxLabelValueBytes)");
+    assertThat(error.get("requestId").asText()).isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+    assertThat(metrics.counter("pagewire.ingest.alerts").count()).as("no alert of the webhook is accepted")
+        .isEqualTo(alertsBefore);
+  }
+
   // ---- 413 ----
 
   @Test

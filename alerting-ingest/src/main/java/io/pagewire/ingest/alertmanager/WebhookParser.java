@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.pagewire.platform.config.PagewireConfig.IngestLimits;
 import io.pagewire.platform.http.Json;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -50,8 +52,14 @@ import java.util.Map;
  *       so an alert keeps one identity whichever way it arrives.
  * </ul>
  *
+ * <p>Every alert is bounded ({@link IngestLimits}, {@code ingest.limits}): how many labels and
+ * annotations it has, how long their names and values, {@code generatorURL}, {@code externalURL}
+ * and {@code receiver} are, and how large it is once encoded as its {@code pagewire.alerts}
+ * record. The bounds are checked here, where data enters, so no record downstream can outgrow
+ * Kafka's record limit; a violation names the field and the limit.
+ *
  * <p>Anything else is an {@link InvalidWebhookException} naming the JSON path of the problem.
- * The parser is pure: the receive time and request id are inputs.
+ * The parser is pure: the receive time, request id and limits are inputs.
  */
 public final class WebhookParser {
 
@@ -88,6 +96,11 @@ public final class WebhookParser {
 
   private WebhookParser() {}
 
+  /** Parses one webhook body within the default {@link IngestLimits}. */
+  public static List<Alert> parse(byte[] body, Instant receivedAt, String requestId) throws InvalidWebhookException {
+    return parse(body, receivedAt, requestId, IngestLimits.DEFAULTS);
+  }
+
   /**
    * Parses one webhook body.
    *
@@ -95,16 +108,20 @@ public final class WebhookParser {
    * @param receivedAt when the webhook arrived; stored in every alert and used to derive a
    *     missing {@code status}
    * @param requestId the ingest request id, stored in every alert
+   * @param limits the bounds every alert must keep
    * @return the alerts, in the order of the body; empty for an empty {@code alerts} array
-   * @throws InvalidWebhookException when the body can never be valid
+   * @throws InvalidWebhookException when the body can never be valid, or an alert exceeds a limit
    */
-  public static List<Alert> parse(byte[] body, Instant receivedAt, String requestId) throws InvalidWebhookException {
+  public static List<Alert> parse(byte[] body, Instant receivedAt, String requestId, IngestLimits limits)
+      throws InvalidWebhookException {
     JsonNode root = readTree(body);
     if (!root.isObject()) {
       throw new InvalidWebhookException("body", "expected a JSON object, got " + describe(root));
     }
-    String receiver = optionalString(root, "receiver", "receiver");
-    String externalUrl = optionalString(root, "externalURL", "externalURL");
+    String receiver = bounded(optionalString(root, "receiver", "receiver"), "receiver",
+        limits.maxReceiverBytes(), "maxReceiverBytes");
+    String externalUrl = bounded(optionalString(root, "externalURL", "externalURL"), "externalURL",
+        limits.maxUrlBytes(), "maxUrlBytes");
     JsonNode alerts = root.get("alerts");
     if (alerts == null || alerts.isNull()) {
       throw new InvalidWebhookException("alerts", "is missing; an Alertmanager webhook has an \"alerts\" array");
@@ -114,7 +131,14 @@ public final class WebhookParser {
     }
     List<Alert> parsed = new ArrayList<>(alerts.size());
     for (int i = 0; i < alerts.size(); i++) {
-      parsed.add(parseAlert(alerts.get(i), "alerts[" + i + "]", receivedAt, requestId, receiver, externalUrl));
+      String path = "alerts[" + i + "]";
+      Alert alert = parseAlert(alerts.get(i), path, receivedAt, requestId, receiver, externalUrl, limits);
+      int encoded = encodedSize(alert);
+      if (encoded > limits.maxAlertBytes()) {
+        throw new InvalidWebhookException(path, "encodes to " + encoded + " bytes, over the limit of "
+            + limits.maxAlertBytes() + " bytes for one alert (ingest.limits.maxAlertBytes); shorten its labels or annotations");
+      }
+      parsed.add(alert);
     }
     return parsed;
   }
@@ -137,8 +161,13 @@ public final class WebhookParser {
     return String.format("%016x", hash);
   }
 
+  /** The size of the alert's {@code pagewire.alerts} record value: what Kafka will be asked to carry. */
+  static int encodedSize(Alert alert) {
+    return Topics.ALERTS.valueSerde().serializer().serialize(Topics.ALERTS.name(), alert).length;
+  }
+
   private static Alert parseAlert(JsonNode node, String path, Instant receivedAt, String requestId,
-      String receiver, String externalUrl) throws InvalidWebhookException {
+      String receiver, String externalUrl, IngestLimits limits) throws InvalidWebhookException {
     if (!node.isObject()) {
       throw new InvalidWebhookException(path, "expected an alert object, got " + describe(node));
     }
@@ -150,9 +179,13 @@ public final class WebhookParser {
     if (labels.isEmpty()) {
       throw new InvalidWebhookException(path + ".labels", "is empty; an alert is identified by at least one label");
     }
+    checkEntries(labels, path + ".labels", "labels", limits.maxLabels(), "maxLabels",
+        limits.maxNameBytes(), limits.maxLabelValueBytes(), "maxLabelValueBytes");
     JsonNode annotationsNode = node.get("annotations");
     Map<String, String> annotations = annotationsNode == null || annotationsNode.isNull()
         ? Map.of() : stringMap(annotationsNode, path + ".annotations");
+    checkEntries(annotations, path + ".annotations", "annotations", limits.maxAnnotations(), "maxAnnotations",
+        limits.maxNameBytes(), limits.maxAnnotationValueBytes(), "maxAnnotationValueBytes");
 
     JsonNode startsNode = node.get("startsAt");
     if (startsNode == null || startsNode.isNull()) {
@@ -176,7 +209,8 @@ public final class WebhookParser {
         .setAnnotations(annotations)
         .setStartsAt(startsAt)
         .setEndsAt(endsAt)
-        .setGeneratorUrl(optionalString(node, "generatorURL", path + ".generatorURL"))
+        .setGeneratorUrl(bounded(optionalString(node, "generatorURL", path + ".generatorURL"), path + ".generatorURL",
+            limits.maxUrlBytes(), "maxUrlBytes"))
         .setReceiver(receiver)
         .setExternalUrl(externalUrl)
         .setReceivedAt(receivedAt.truncatedTo(ChronoUnit.MILLIS))
@@ -227,6 +261,38 @@ public final class WebhookParser {
       map.put(entry.getKey(), entry.getValue().asText());
     }
     return map;
+  }
+
+  /** Checks the number of entries of a label or annotation map, and the size of each name and value. */
+  private static void checkEntries(Map<String, String> entries, String path, String what, int maxEntries,
+      String maxEntriesKey, int maxNameBytes, int maxValueBytes, String maxValueKey) throws InvalidWebhookException {
+    if (entries.size() > maxEntries) {
+      throw new InvalidWebhookException(path, "has " + entries.size() + " " + what + ", over the limit of "
+          + maxEntries + " (ingest.limits." + maxEntriesKey + ")");
+    }
+    for (Map.Entry<String, String> entry : entries.entrySet()) {
+      int nameBytes = utf8(entry.getKey()).length;
+      if (nameBytes > maxNameBytes) {
+        // The name itself is too long to be a readable path: quote an excerpt of it instead.
+        throw new InvalidWebhookException(path, "has a name of " + nameBytes + " bytes (\"" + excerpt(entry.getKey())
+            + "\"), over the limit of " + maxNameBytes + " bytes (ingest.limits.maxNameBytes)");
+      }
+      bounded(entry.getValue(), path + "." + entry.getKey(), maxValueBytes, maxValueKey);
+    }
+  }
+
+  /** {@code value}, when its UTF-8 encoding is at most {@code maxBytes} long. */
+  private static String bounded(String value, String path, int maxBytes, String limitKey)
+      throws InvalidWebhookException {
+    // A UTF-8 char takes at most 3 bytes per UTF-16 unit: most values need no encoding to pass.
+    if (value.length() * 3L > maxBytes) {
+      int bytes = utf8(value).length;
+      if (bytes > maxBytes) {
+        throw new InvalidWebhookException(path, "is " + bytes + " bytes, over the limit of " + maxBytes
+            + " bytes (ingest.limits." + limitKey + ")");
+      }
+    }
+    return value;
   }
 
   /** The string at {@code field}, or "" when absent or null. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pagewire.platform.config.PagewireConfig.IngestLimits;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -230,5 +233,107 @@ class WebhookParserTest {
           assertThat(e.path()).isEqualTo("alerts[0].startsAt");
           assertThat(e.getMessage()).hasSizeLessThan(200);
         });
+  }
+
+  // ---- limits (ingest.limits) ----
+
+  private static final String STARTS = "\"startsAt\":\"2026-11-22T20:00:00Z\"";
+
+  /** {@code count} entries {@code "<prefix>i": "<value>"} as the inside of a JSON object. */
+  private static String entries(String prefix, int count, String value) {
+    return IntStream.range(0, count).mapToObj(i -> "\"" + prefix + i + "\":\"" + value + "\"")
+        .collect(Collectors.joining(","));
+  }
+
+  @Test
+  void shouldAcceptALargeButRealisticAlertWithinTheDefaultLimits() throws Exception {
+    // Kubernetes-style alerts carry a few dozen labels; descriptions with logs run to a few KiB.
+    String body = "{\"receiver\":\"team-payments-pager\",\"externalURL\":\"https://alertmanager.example.com\","
+        + "\"alerts\":[{\"labels\":{" + entries("label_", 40, "v".repeat(200)) + "},"
+        + "\"annotations\":{\"description\":\"" + "d".repeat(12_000) + "\"," + entries("note_", 10, "n".repeat(1_000))
+        + "},\"generatorURL\":\"https://prometheus.example.com/graph?g0.expr=" + "e".repeat(3_000) + "\"," + STARTS + "}]}";
+
+    List<Alert> alerts = parse(body);
+
+    assertThat(alerts).singleElement().satisfies(a -> {
+      assertThat(a.getLabels()).hasSize(40);
+      assertThat(WebhookParser.encodedSize(a)).isBetween(30_000, IngestLimits.DEFAULTS.maxAlertBytes());
+    });
+  }
+
+  @Test
+  void shouldAcceptValuesExactlyAtTheirLimit() throws Exception {
+    String body = webhook("{\"labels\":{\"a\":\"" + "x".repeat(2048) + "\"},\"annotations\":{\"" + "n".repeat(256)
+        + "\":\"" + "y".repeat(16 * 1024) + "\"}," + STARTS + "}");
+
+    assertThat(parse(body)).hasSize(1);
+  }
+
+  static final List<Arguments> OVER_LIMIT = List.of(
+      Arguments.of(webhook("{\"labels\":{" + entries("l", 65, "v") + "}," + STARTS + "}"),
+          "alerts[0].labels", "alerts[0].labels: has 65 labels, over the limit of 64 (ingest.limits.maxLabels)"),
+      Arguments.of(webhook("{\"labels\":{\"a\":\"1\"},\"annotations\":{" + entries("n", 65, "v") + "}," + STARTS + "}"),
+          "alerts[0].annotations",
+          "alerts[0].annotations: has 65 annotations, over the limit of 64 (ingest.limits.maxAnnotations)"),
+      Arguments.of(webhook("{\"labels\":{\"a\":\"" + "x".repeat(2049) + "\"}," + STARTS + "}"),
+          "alerts[0].labels.a",
+          "alerts[0].labels.a: is 2049 bytes, over the limit of 2048 bytes (ingest.limits.maxLabelValueBytes)"),
+      // Bytes, not characters: 1100 two-byte characters are 2200 bytes.
+      Arguments.of(webhook("{\"labels\":{\"a\":\"" + "\u00e9".repeat(1100) + "\"}," + STARTS + "}"),
+          "alerts[0].labels.a",
+          "alerts[0].labels.a: is 2200 bytes, over the limit of 2048 bytes (ingest.limits.maxLabelValueBytes)"),
+      Arguments.of(webhook("{\"labels\":{\"" + "n".repeat(257) + "\":\"1\"}," + STARTS + "}"),
+          "alerts[0].labels", "alerts[0].labels: has a name of 257 bytes (\"nnnn"),
+      Arguments.of("{\"alerts\":[{\"labels\":{\"a\":\"1\"}," + STARTS + "},{\"labels\":{\"a\":\"1\"},"
+          + "\"annotations\":{\"summary\":\"s\",\"description\":\"" + "x".repeat(16 * 1024 + 1) + "\"}," + STARTS + "}]}",
+          "alerts[1].annotations.description", "alerts[1].annotations.description: is 16385 bytes, over the limit of "
+              + "16384 bytes (ingest.limits.maxAnnotationValueBytes)"),
+      Arguments.of(webhook("{\"labels\":{\"a\":\"1\"},\"generatorURL\":\"http://p/" + "g".repeat(8 * 1024) + "\"," + STARTS + "}"),
+          "alerts[0].generatorURL",
+          "alerts[0].generatorURL: is 8201 bytes, over the limit of 8192 bytes (ingest.limits.maxUrlBytes)"),
+      Arguments.of("{\"externalURL\":\"" + "u".repeat(8193) + "\",\"alerts\":[]}",
+          "externalURL", "externalURL: is 8193 bytes, over the limit of 8192 bytes (ingest.limits.maxUrlBytes)"),
+      Arguments.of("{\"receiver\":\"" + "r".repeat(1025) + "\",\"alerts\":[]}",
+          "receiver", "receiver: is 1025 bytes, over the limit of 1024 bytes (ingest.limits.maxReceiverBytes)"));
+
+  @ParameterizedTest
+  @FieldSource("OVER_LIMIT")
+  void shouldRejectAnAlertBeyondALimitNamingTheFieldAndTheLimit(String body, String path, String expectedMessageStart) {
+    assertThatThrownBy(() -> parse(body))
+        .isInstanceOfSatisfying(InvalidWebhookException.class, e -> {
+          assertThat(e.path()).isEqualTo(path);
+          assertThat(e.getMessage()).startsWith(expectedMessageStart).hasSizeLessThan(300);
+        });
+  }
+
+  @Test
+  void shouldRejectAnAlertWhoseValuesEachFitButTogetherEncodeOverMaxAlertBytes() {
+    String body = webhook("{\"labels\":{\"a\":\"1\"},\"annotations\":{" + entries("n", 8, "x".repeat(10_000)) + "},"
+        + STARTS + "}");
+
+    assertThatThrownBy(() -> parse(body))
+        .isInstanceOfSatisfying(InvalidWebhookException.class, e -> assertThat(e.path()).isEqualTo("alerts[0]"))
+        .hasMessageMatching("alerts\\[0\\]: encodes to 80\\d\\d\\d bytes, over the limit of 65536 bytes for one alert "
+            + "\\(ingest.limits.maxAlertBytes\\).*");
+  }
+
+  @Test
+  void shouldEnforceTheConfiguredLimitsInsteadOfTheDefaults() throws Exception {
+    IngestLimits strict = new IngestLimits(2, null, null, 10, null, null, null, 1024);
+    byte[] twoShortLabels = webhook("{\"labels\":{\"a\":\"0123456789\",\"b\":\"1\"}," + STARTS + "}")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] threeLabels = webhook("{\"labels\":{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\"}," + STARTS + "}")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] longValue = webhook("{\"labels\":{\"a\":\"01234567890\"}," + STARTS + "}").getBytes(StandardCharsets.UTF_8);
+    byte[] largeAlert = webhook("{\"labels\":{\"a\":\"1\"},\"annotations\":{\"d\":\"" + "x".repeat(1_100) + "\"},"
+        + STARTS + "}").getBytes(StandardCharsets.UTF_8);
+
+    assertThat(WebhookParser.parse(twoShortLabels, RECEIVED, REQUEST_ID, strict)).hasSize(1);
+    assertThatThrownBy(() -> WebhookParser.parse(threeLabels, RECEIVED, REQUEST_ID, strict))
+        .hasMessage("alerts[0].labels: has 3 labels, over the limit of 2 (ingest.limits.maxLabels)");
+    assertThatThrownBy(() -> WebhookParser.parse(longValue, RECEIVED, REQUEST_ID, strict))
+        .hasMessage("alerts[0].labels.a: is 11 bytes, over the limit of 10 bytes (ingest.limits.maxLabelValueBytes)");
+    assertThatThrownBy(() -> WebhookParser.parse(largeAlert, RECEIVED, REQUEST_ID, strict))
+        .hasMessageStartingWith("alerts[0]: encodes to ").hasMessageContaining("over the limit of 1024 bytes");
   }
 }

@@ -246,10 +246,73 @@ public record PagewireConfig(
     }
   }
 
-  /** @param ackTimeout how long the webhook waits for Kafka before answering 503 */
-  public record Ingest(Duration ackTimeout) {
+  /**
+   * The webhook endpoint.
+   *
+   * @param ackTimeout how long the webhook waits for Kafka before answering 503
+   * @param limits how large one alert may be; larger ones are answered 400
+   */
+  public record Ingest(Duration ackTimeout, IngestLimits limits) {
     public Ingest {
       ackTimeout = ackTimeout != null ? ackTimeout : Duration.ofSeconds(10);
+      limits = limits != null ? limits : IngestLimits.DEFAULTS;
+    }
+
+    public Ingest(Duration ackTimeout) {
+      this(ackTimeout, null);
+    }
+  }
+
+  /**
+   * Bounds on one alert of a webhook, checked where it enters, so that no record Pagewire writes
+   * about it can approach Kafka's record limit ({@code max.request.size}, 1 MiB by default) and
+   * fail a Streams task again after every restart. Every downstream record (an incident event,
+   * a repartitioned alert, a dead letter) carries at most one alert plus fields of its own, so
+   * {@code maxAlertBytes} bounds them all. Sizes count UTF-8 bytes. The defaults hold every real
+   * Alertmanager payload with room to spare: Prometheus alerts carry a dozen or two labels of
+   * short values and a few annotations of at most a few KiB (a description, a runbook link).
+   *
+   * @param maxLabels most labels of one alert (default 64)
+   * @param maxAnnotations most annotations of one alert (default 64)
+   * @param maxNameBytes longest label or annotation name (default 256)
+   * @param maxLabelValueBytes longest label value (default 2 KiB)
+   * @param maxAnnotationValueBytes longest annotation value (default 16 KiB)
+   * @param maxUrlBytes longest {@code generatorURL} and {@code externalURL}; a generator URL holds
+   *     the URL-encoded rule expression (default 8 KiB)
+   * @param maxReceiverBytes longest {@code receiver} name (default 1 KiB)
+   * @param maxAlertBytes the largest one alert may be once encoded as its {@code pagewire.alerts}
+   *     record (default 64 KiB; at most 256 KiB, a quarter of Kafka's default record limit)
+   */
+  public record IngestLimits(Integer maxLabels, Integer maxAnnotations, Integer maxNameBytes,
+      Integer maxLabelValueBytes, Integer maxAnnotationValueBytes, Integer maxUrlBytes, Integer maxReceiverBytes,
+      Integer maxAlertBytes) {
+    /** The most {@code maxAlertBytes} may be: downstream records must stay far below 1 MiB. */
+    public static final int MAX_ALERT_BYTES_CEILING = 256 * 1024;
+    public static final IngestLimits DEFAULTS = new IngestLimits(null, null, null, null, null, null, null, null);
+
+    public IngestLimits {
+      maxLabels = positive("maxLabels", maxLabels, 64);
+      maxAnnotations = positive("maxAnnotations", maxAnnotations, 64);
+      maxNameBytes = positive("maxNameBytes", maxNameBytes, 256);
+      maxLabelValueBytes = positive("maxLabelValueBytes", maxLabelValueBytes, 2 * 1024);
+      maxAnnotationValueBytes = positive("maxAnnotationValueBytes", maxAnnotationValueBytes, 16 * 1024);
+      maxUrlBytes = positive("maxUrlBytes", maxUrlBytes, 8 * 1024);
+      maxReceiverBytes = positive("maxReceiverBytes", maxReceiverBytes, 1024);
+      maxAlertBytes = positive("maxAlertBytes", maxAlertBytes, 64 * 1024);
+      if (maxAlertBytes > MAX_ALERT_BYTES_CEILING) {
+        throw new IllegalArgumentException("maxAlertBytes must be at most " + MAX_ALERT_BYTES_CEILING
+            + ": records that carry an alert must stay far below Kafka's 1 MiB max.request.size");
+      }
+    }
+
+    private static int positive(String name, Integer value, int fallback) {
+      if (value == null) {
+        return fallback;
+      }
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1, not " + value);
+      }
+      return value;
     }
   }
 

@@ -61,6 +61,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsIngestLimitsAndKeepsTheDefaultsOfTheOthers() {
+    PagewireConfig config = ConfigLoader.parse("c.yaml", """
+        ingest:
+          limits: {maxLabels: 32, maxAnnotationValueBytes: 4096}
+        """);
+
+    PagewireConfig.IngestLimits limits = config.ingest().limits();
+    assertThat(limits.maxLabels()).isEqualTo(32);
+    assertThat(limits.maxAnnotationValueBytes()).isEqualTo(4096);
+    assertThat(limits.maxLabelValueBytes()).isEqualTo(2048);
+    assertThat(limits.maxAlertBytes()).isEqualTo(64 * 1024);
+  }
+
+  @Test
+  void refusesAnAlertLimitThatLetsRecordsApproachKafkasRecordLimit() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", """
+        ingest:
+          limits: {maxAlertBytes: 1048576}
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("c.yaml line 2")
+        .hasMessageContaining("maxAlertBytes must be at most 262144");
+  }
+
+  @Test
   void rejectsAPriorityOutOfRange() {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", """
         classification:
