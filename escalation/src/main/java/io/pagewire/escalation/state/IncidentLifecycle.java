@@ -4,6 +4,7 @@ import io.pagewire.escalation.links.LinkSigner;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.CommandType;
+import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
@@ -47,7 +48,7 @@ import java.util.Set;
  * <p>The timers an incident needs follow from its state alone ({@link #timers}); a timer that no
  * longer matches the state when it fires is stale and ignored.
  *
- * <p>Every id it emits is deterministic (notification ids {@code <incident>/page/<step>},
+ * <p>Every id it emits is deterministic and formatted by {@link Ids} (notification ids {@code <incident>/page/<step>},
  * {@code <incident>/renotify/<n>}, {@code <incident>/resolved}, with {@code /<recipient>} added
  * when a step pages several people; timeline ids derived from the incident event, the command
  * or the step), so a replay produces the same records and the notifier can deduplicate them.
@@ -220,8 +221,10 @@ public final class IncidentLifecycle {
         .setNotes(new ArrayList<>())
         .setMuted(event.getMuted());
     Emitted out = new Emitted();
-    out.timeline.add(timelineEvent(event.getEventId(), id, TimelineEventType.OPENED, null, null,
-        event.getPriority() + " " + event.getTitle() + " (" + event.getReason() + ")", event.getAt()));
+    TimelineEvent opened = timelineEvent(event.getEventId(), id, TimelineEventType.OPENED, null, null,
+        event.getPriority() + " " + event.getTitle() + " (" + event.getReason() + ")", event.getAt());
+    opened.setPriority(event.getPriority());
+    out.timeline.add(opened);
     if (event.getMuted()) {
       // Silenced or inhibited from the start: on record, but no page and no clock until unmuted.
       out.timeline.add(muteEvent(event, id));
@@ -245,7 +248,7 @@ public final class IncidentLifecycle {
     String detail = silenced
         ? "silenced by " + String.join(", ", event.getSilencedBy()) + ": pages nobody"
         : "inhibited" + (event.getInhibitedBy() != null ? " by " + event.getInhibitedBy() : "") + ": pages nobody";
-    return timelineEvent(event.getEventId() + "/muted", incidentId,
+    return timelineEvent(Ids.mutedEvent(event.getEventId()), incidentId,
         silenced ? TimelineEventType.SILENCED : TimelineEventType.INHIBITED, null, null, detail, event.getAt());
   }
 
@@ -267,8 +270,15 @@ public final class IncidentLifecycle {
       case ALERT_RESOLVED -> "alert resolved: " + alertName(event.getAlert()) + " (" + event.getFiringAlerts() + " firing)";
       default -> current.getPriority() + " -> " + event.getPriority() + " (" + event.getReason() + ")";
     };
-    out.timeline.add(timelineEvent(event.getEventId(), current.getIncidentId(),
-        TimelineEventType.valueOf(event.getType().name()), null, null, detail, event.getAt()));
+    TimelineEvent changed = timelineEvent(event.getEventId(), current.getIncidentId(),
+        TimelineEventType.valueOf(event.getType().name()), null, null, detail, event.getAt());
+    // Never lowered while open: the more urgent of the two.
+    changed.setPriority(event.getPriority().ordinal() < current.getPriority().ordinal()
+        ? event.getPriority() : current.getPriority());
+    if (event.getType() == IncidentEventType.PRIORITY_RAISED) {
+      changed.setPreviousPriority(current.getPriority());
+    }
+    out.timeline.add(changed);
     if (event.getPriority().ordinal() < current.getPriority().ordinal()) {
       raise(current, next, event.getPriority(), event.getAt(), out);
     }
@@ -290,7 +300,7 @@ public final class IncidentLifecycle {
       out.timeline.add(muteEvent(event, id));
       return;
     }
-    out.timeline.add(timelineEvent(event.getEventId() + "/unmuted", id, TimelineEventType.RENOTIFIED, null,
+    out.timeline.add(timelineEvent(Ids.unmutedEvent(event.getEventId()), id, TimelineEventType.RENOTIFIED, null,
         current.getLevel(), "no longer silenced or inhibited: paging", event.getAt()));
     if (current.getStatus() != IncidentStatus.TRIGGERED) {
       return;
@@ -298,7 +308,7 @@ public final class IncidentLifecycle {
     if (current.getPagesSent() == 0) {
       startPaging(next, config.sla(next.getPriority()), event.getAt(), out);
     } else {
-      page(next, current.getPagesSent(), event.getAt(), out, id + "/unmuted/" + event.getEventId().replace(id + "/", ""));
+      page(next, current.getPagesSent(), event.getAt(), out, Ids.unmutedNotification(id, event.getEventId()));
     }
   }
 
@@ -406,9 +416,13 @@ public final class IncidentLifecycle {
     reassigned.setRecipient(user);
     out.timeline.add(reassigned);
     if (current.getStatus() == IncidentStatus.TRIGGERED && current.getPagesSent() > 0) {
-      String notificationId = current.getIncidentId() + "/assigned/" + command.getCommandId();
-      out.notify(notification(next.build(), notificationId, NotificationKind.PAGE, current.getLevel(),
-          new EscalationPlan.Recipient(user, List.of()), command.getAt()), command.getAt(), "re-assigned");
+      String notificationId = Ids.assignedNotification(current.getIncidentId(), command.getCommandId());
+      // The assignee is paged instead of the current step's targets: it is that step's page.
+      NotificationRequest page = notification(next.build(), notificationId, NotificationKind.PAGE, current.getLevel(),
+          new EscalationPlan.Recipient(user, List.of()), command.getAt());
+      page.setStep(current.getPagesSent());
+      page.setTotalSteps(plan.totalSteps(current));
+      out.notify(page, Ids.pagedEvent(notificationId), command.getAt(), "re-assigned");
     }
     return out.transition(next.build());
   }
@@ -427,9 +441,10 @@ public final class IncidentLifecycle {
         .setRenotifyAt(null);
     Emitted out = new Emitted();
     int level = plan.levelOfStep(current, step);
-    out.timeline.add(timelineEvent(commandEventId(current, "escalated", command), current.getIncidentId(),
+    out.timeline.add(stepEvent(timelineEvent(commandEventId(current, "escalated", command), current.getIncidentId(),
         TimelineEventType.ESCALATED, command.getActor(), level,
-        "escalated by " + command.getActor() + ": level " + current.getLevel() + " -> level " + level, command.getAt()));
+        "escalated by " + command.getActor() + ": level " + current.getLevel() + " -> level " + level, command.getAt()),
+        step, plan.totalSteps(current)));
     page(next, step, command.getAt(), out, null);
     return out.transition(next.build());
   }
@@ -454,8 +469,9 @@ public final class IncidentLifecycle {
     List<Note> notes = new ArrayList<>(current.getNotes());
     notes.add(note);
     IncidentState state = IncidentState.newBuilder(current).setNotes(notes).build();
-    TimelineEvent added = timelineEvent(commandEventId(current, "note", command), current.getIncidentId(),
-        TimelineEventType.NOTE_ADDED, command.getActor(), null, noteDetail(note), command.getAt());
+    TimelineEvent added = timelineEvent(Ids.noteEvent(current.getIncidentId(), command.getCommandId()),
+        current.getIncidentId(), TimelineEventType.NOTE_ADDED, command.getActor(), null, noteDetail(note), command.getAt());
+    added.setNote(note);
     return new Transition(state, List.of(), List.of(added), null);
   }
 
@@ -508,7 +524,8 @@ public final class IncidentLifecycle {
     List<String> levelNames = new ArrayList<>();
     for (EscalationPlan.Recipient recipient : paged.values()) {
       if (recipient.channels().isEmpty()) {
-        out.notifications.add(notification(state, current.getIncidentId() + "/resolved/" + recipient.id(),
+        out.notifications.add(notification(state,
+            Ids.recipientNotification(Ids.resolvedNotification(current.getIncidentId()), recipient.id()),
             NotificationKind.RESOLVED, current.getLevel(), recipient, at));
       } else {
         channels.addAll(recipient.channels());
@@ -516,11 +533,11 @@ public final class IncidentLifecycle {
       }
     }
     if (!levelNames.isEmpty()) {
-      out.notifications.add(0, notification(state, current.getIncidentId() + "/resolved", NotificationKind.RESOLVED,
+      out.notifications.add(0, notification(state, Ids.resolvedNotification(current.getIncidentId()), NotificationKind.RESOLVED,
           current.getLevel(), new EscalationPlan.Recipient(String.join(", ", levelNames), List.copyOf(channels)), at));
     }
-    String eventId = actor == null ? current.getIncidentId() + "/resolved"
-        : current.getIncidentId() + "/resolved/" + cause;
+    String eventId = actor == null ? Ids.resolvedEvent(current.getIncidentId())
+        : Ids.commandEvent(current.getIncidentId(), "resolved", cause);
     out.timeline.add(timelineEvent(eventId, current.getIncidentId(), TimelineEventType.RESOLVED, actor, null, detail, at));
     return out.transition(state);
   }
@@ -535,9 +552,10 @@ public final class IncidentLifecycle {
       return out.transition(next.build());
     }
     int level = plan.levelOfStep(current, step);
-    out.timeline.add(timelineEvent(current.getIncidentId() + "/escalated/" + step, current.getIncidentId(),
+    out.timeline.add(stepEvent(timelineEvent(Ids.escalatedEvent(current.getIncidentId(), step), current.getIncidentId(),
         TimelineEventType.ESCALATED, null, level,
-        "not acknowledged in time: level " + current.getLevel() + " -> level " + level, now));
+        "not acknowledged in time: level " + current.getLevel() + " -> level " + level, now),
+        step, plan.totalSteps(current)));
     page(next, step, now, out, null);
     return out.transition(next.build());
   }
@@ -555,10 +573,10 @@ public final class IncidentLifecycle {
         .setRenotifyAt(null)
         .setRenotifications(count);
     Emitted out = new Emitted();
-    out.timeline.add(timelineEvent(current.getIncidentId() + "/renotified/" + count, current.getIncidentId(),
+    out.timeline.add(timelineEvent(Ids.renotifiedEvent(current.getIncidentId(), count), current.getIncidentId(),
         TimelineEventType.RENOTIFIED, null, current.getLevel(), why + ": paging again", now));
     if (current.getPagesSent() > 0) {
-      page(next, current.getPagesSent(), now, out, current.getIncidentId() + "/renotify/" + count);
+      page(next, current.getPagesSent(), now, out, Ids.renotifyNotification(current.getIncidentId(), count));
     }
     return out.transition(next.build());
   }
@@ -593,7 +611,7 @@ public final class IncidentLifecycle {
       next.setResolveBreachedAt(deadline);
       what = "resolve SLA breached: not resolved within " + sla.resolveWithin();
     }
-    TimelineEvent event = timelineEvent(current.getIncidentId() + "/sla-breached/" + (acknowledge ? "acknowledge" : "resolve"),
+    TimelineEvent event = timelineEvent(Ids.slaBreachedEvent(current.getIncidentId(), acknowledge),
         current.getIncidentId(), TimelineEventType.SLA_BREACHED, null, current.getLevel(),
         what + (sla.businessHours() ? " business hours" : "") + " (due " + deadline + ")", deadline);
     return event;
@@ -601,7 +619,8 @@ public final class IncidentLifecycle {
 
   /**
    * Pages step {@code step} at {@code now} and sets the deadline of the step after it, if any.
-   * {@code idPrefix} names the notifications; null for the step's own ({@code <incident>/page/<step>}).
+   * {@code idPrefix} names the notifications; null for the step's own ({@link Ids#pageNotification}).
+   * Every request and PAGED event carries the step and the policy's total.
    */
   private void page(IncidentState.Builder state, int step, Instant now, Emitted out, String idPrefix) {
     IncidentState before = state.build();
@@ -619,16 +638,24 @@ public final class IncidentLifecycle {
     List<EscalationPlan.Recipient> recipients = after.getAssignee() != null
         ? List.of(new EscalationPlan.Recipient(after.getAssignee(), List.of()))
         : plan.recipients(after, step, now);
-    String prefix = idPrefix != null ? idPrefix : id + "/page/" + step;
+    String prefix = idPrefix != null ? idPrefix : Ids.pageNotification(id, step);
     if (recipients.isEmpty()) {
       // A schedule with nobody on call: say so in the history; the next step still comes.
-      out.timeline.add(timelineEvent(prefix.replaceFirst("/page/", "/paged/") + "/nobody", id, TimelineEventType.PAGED,
-          null, level, "nobody on call for level " + level + " (step " + step + " of " + total + ")", now));
+      TimelineEvent nobody = stepEvent(timelineEvent(
+          Ids.nobodyPagedEvent(idPrefix != null ? idPrefix : Ids.stepPagedEvent(id, step)), id, TimelineEventType.PAGED,
+          null, level, "nobody on call for level " + level + " (step " + step + " of " + total + ")", now), step, total);
+      nobody.setPriority(after.getPriority());
+      out.timeline.add(nobody);
     }
+    boolean several = recipients.size() > 1;
     for (EscalationPlan.Recipient recipient : recipients) {
-      String notificationId = recipients.size() == 1 ? prefix : prefix + "/" + recipient.id();
-      out.notify(notification(after, notificationId, NotificationKind.PAGE, level, recipient, now), now,
-          "step " + step + " of " + total);
+      String notificationId = several ? Ids.recipientNotification(prefix, recipient.id()) : prefix;
+      String pagedId = idPrefix != null ? Ids.pagedEvent(notificationId)
+          : several ? Ids.stepPagedEvent(id, step, recipient.id()) : Ids.stepPagedEvent(id, step);
+      NotificationRequest request = notification(after, notificationId, NotificationKind.PAGE, level, recipient, now);
+      request.setStep(step);
+      request.setTotalSteps(total);
+      out.notify(request, pagedId, now, "step " + step + " of " + total);
     }
   }
 
@@ -670,7 +697,14 @@ public final class IncidentLifecycle {
   }
 
   private static String commandEventId(IncidentState current, String what, IncidentCommand command) {
-    return current.getIncidentId() + "/" + what + "/" + command.getCommandId();
+    return Ids.commandEvent(current.getIncidentId(), what, command.getCommandId());
+  }
+
+  /** Sets the escalation step an event is about and the policy's total. */
+  private static TimelineEvent stepEvent(TimelineEvent event, int step, int totalSteps) {
+    event.setStep(step);
+    event.setTotalSteps(totalSteps);
+    return event;
   }
 
   private static String via(IncidentCommand command) {
@@ -720,16 +754,19 @@ public final class IncidentLifecycle {
     final List<NotificationRequest> notifications = new ArrayList<>();
     final List<TimelineEvent> timeline = new ArrayList<>();
 
-    void notify(NotificationRequest request, Instant now, String why) {
+    /** Emits a page and its PAGED event {@code pagedEventId}, which repeats the request's typed facts. */
+    void notify(NotificationRequest request, String pagedEventId, Instant now, String why) {
       notifications.add(request);
       String channels = request.getChannels().isEmpty() ? "their contact methods"
           : String.join(", ", request.getChannels());
-      String id = request.getNotificationId();
-      TimelineEvent paged = timelineEvent(id.contains("/page/") ? id.replaceFirst("/page/", "/paged/") : id + "/paged",
+      TimelineEvent paged = timelineEvent(pagedEventId,
           request.getIncidentId(), TimelineEventType.PAGED, null, request.getLevel(),
           "paged " + request.getRecipient() + " via " + channels + " (" + why + ")", now);
       paged.setRecipient(request.getRecipient());
       paged.setNotificationId(request.getNotificationId());
+      paged.setStep(request.getStep());
+      paged.setTotalSteps(request.getTotalSteps());
+      paged.setPriority(request.getPriority());
       timeline.add(paged);
     }
 
