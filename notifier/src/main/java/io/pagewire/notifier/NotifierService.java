@@ -21,6 +21,7 @@ import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.schemas.DeliveryLogEntry;
 import io.pagewire.schemas.DeliveryLogState;
 import io.pagewire.schemas.DeliveryOutcome;
+import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.NotificationRequest;
@@ -328,7 +329,7 @@ public final class NotifierService implements Service {
       List<Target> planned = targets.of(request);
       if (planned.isEmpty()) {
         String reason = "recipient '" + request.getRecipient() + "' is not a configured user and the request names no channel";
-        Target none = new Target(request.getRecipient(), UNKNOWN_CHANNEL_TAG, null, Duration.ZERO, null);
+        Target none = new Target(request.getRecipient(), UNKNOWN_CHANNEL_TAG, null, Duration.ZERO, null, null);
         settle(source, List.of(request), none, Retrier.Result.failed(0, reason), DeliveryOutcome.FAILED, 0);
       }
       for (Target target : planned) {
@@ -417,7 +418,7 @@ public final class NotifierService implements Service {
     List<DeliveryLog.Pending> live = new ArrayList<>();
     for (DeliveryLog.Pending pending : group) {
       NotificationRequest request = pending.entry().getRequest();
-      Target target = target(pending.entry());
+      Target target = Target.held(pending.entry());
       if (!suppressed(Source.log(pending.partition(), request), List.of(request), target)) {
         live.add(pending);
       }
@@ -435,7 +436,7 @@ public final class NotifierService implements Service {
     }
     limiter.record(first.getRecipient(), first.getChannel(), now);
     List<NotificationRequest> requests = live.stream().map(p -> p.entry().getRequest()).toList();
-    Target target = target(first);
+    Target target = Target.held(first);
     Channel channel = channels.get(first.getChannel());
     Message message = requests.size() == 1
         ? templates.render(requests.get(0), first.getTo())
@@ -454,13 +455,6 @@ public final class NotifierService implements Service {
         targets.fallback(request, target).ifPresent(next -> dispatch(Source.log(pending.partition(), request), request, next));
       }
     }
-  }
-
-  private static Target target(DeliveryLogEntry entry) {
-    String key = entry.getTarget();
-    int slash = key.indexOf('/');
-    String user = slash > 0 && !key.equals(entry.getChannel()) ? key.substring(0, slash) : null;
-    return new Target(key, entry.getChannel(), entry.getTo(), Duration.ZERO, user);
   }
 
   /** Stage 1: the request, or empty after dead-lettering a record nobody can read. */
@@ -498,6 +492,8 @@ public final class NotifierService implements Service {
         .setRequest(request)
         .setTo(target.to())
         .setAt(clock.instant())
+        .setUser(target.user())
+        .setContactMethod(target.contactMethod())
         .build();
     transaction(() -> writeLog(partition, key, entry));
     deliveryLog.apply(partition, key, entry);
@@ -540,6 +536,8 @@ public final class NotifierService implements Service {
             .setOutcome(outcome)
             .setReason(result.reason() == null ? "" : result.reason())
             .setAt(now)
+            .setUser(target.user())
+            .setContactMethod(target.contactMethod())
             .build();
         writeLog(source.partition(), key, entry);
         done.put(key, entry);
@@ -586,7 +584,7 @@ public final class NotifierService implements Service {
       default -> result.reason();
     };
     TimelineEvent event = TimelineEvent.newBuilder()
-        .setEventId(request.getNotificationId() + "|" + target.key() + "|" + outcome.name())
+        .setEventId(Ids.deliveryEvent(request.getNotificationId(), target.key(), outcome))
         .setIncidentId(request.getIncidentId())
         .setType(type)
         .setLevel(request.getLevel())
@@ -595,6 +593,9 @@ public final class NotifierService implements Service {
         .setNotificationId(request.getNotificationId())
         .setChannel(target.channel())
         .setAt(now)
+        .setStep(request.getStep())
+        .setTotalSteps(request.getTotalSteps())
+        .setPriority(request.getPriority())
         .build();
     send(Topics.INCIDENT_TIMELINE.name(), request.getIncidentId(),
         Topics.INCIDENT_TIMELINE.valueSerde().serializer().serialize(Topics.INCIDENT_TIMELINE.name(), event));

@@ -4,6 +4,7 @@ import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.schemas.DeliveryLogEntry;
 import io.pagewire.schemas.DeliveryLogState;
+import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,8 +111,9 @@ public final class DeliveryLog implements AutoCloseable {
         .filter(e -> e.getState() == DeliveryLogState.PENDING).count();
   }
 
+  /** The log key of a notification's target: {@link Ids#deliveryLogKey}. */
   public static String key(String notificationId, String target) {
-    return notificationId + "|" + target;
+    return Ids.deliveryLogKey(notificationId, target);
   }
 
   @Override

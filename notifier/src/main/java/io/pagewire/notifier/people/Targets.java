@@ -30,7 +30,7 @@ public final class Targets {
   public List<Target> of(NotificationRequest request) {
     if (!request.getChannels().isEmpty()) {
       return request.getChannels().stream().distinct()
-          .map(channel -> new Target(channel, channel, null, Duration.ZERO, null)).toList();
+          .map(Target::channel).toList();
     }
     PagewireConfig.User user = users.get(request.getRecipient());
     if (user == null) {
@@ -62,6 +62,9 @@ public final class Targets {
       return Optional.empty();
     }
     PagewireConfig.User user = users.get(failed.user());
+    if (user == null || failed.contactMethod() == null) {
+      return Optional.empty(); // no longer configured, or which method failed is not known
+    }
     List<String> order = new ArrayList<>();
     user.notificationRules().forEach(rule -> {
       if (!order.contains(rule.contactMethod())) {
@@ -73,7 +76,7 @@ public final class Targets {
         order.add(method.name());
       }
     });
-    int at = order.indexOf(failed.key().substring(failed.user().length() + 1));
+    int at = order.indexOf(failed.contactMethod());
     if (at < 0 || at + 1 >= order.size()) {
       return Optional.empty();
     }
@@ -86,6 +89,6 @@ public final class Targets {
 
   private static Target target(String userId, PagewireConfig.User user, PagewireConfig.ContactMethod method, Duration after) {
     String to = method.to() != null ? method.to() : user.email();
-    return new Target(userId + "/" + method.name(), method.channel(), to, after, userId);
+    return Target.contactMethod(userId, method.name(), method.channel(), to, after);
   }
 }
