@@ -8,15 +8,14 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The client settings of every Pagewire service, in one place: what "nothing lost" means in
  * Kafka terms. Producers wait for all in-sync replicas and are idempotent; consumers read only
  * committed records; Streams apps run exactly-once and send records they cannot read or process
- * to the dead-letter topic (logged with topic, partition and offset, counted in the
- * {@code dropped-records} metric) instead of stopping.
+ * to the dead-letter topic (logged at ERROR with topic, partition and offset, counted in
+ * {@code pagewire.processing.errors} and Streams' own {@code dropped-records}) instead of
+ * stopping: {@link DeadLetterHandlers}.
  */
 public final class KafkaSettings {
 
@@ -62,8 +61,8 @@ public final class KafkaSettings {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.kafka().commitInterval().toMillis());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir().toString());
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
     // Wall-clock punctuators (escalation timers) stay on time when input is idle.
     props.put(StreamsConfig.POLL_MS_CONFIG, 10);

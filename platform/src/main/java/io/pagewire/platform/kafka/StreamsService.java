@@ -20,10 +20,15 @@ public class StreamsService implements Service {
 
   private final String name;
   private final KafkaStreams streams;
+  private final RecordErrors recordErrors;
 
   public StreamsService(String name, Topology topology, Properties props) {
     this.name = name;
-    this.streams = new KafkaStreams(topology, props);
+    this.recordErrors = new RecordErrors(name);
+    Properties withErrors = new Properties();
+    withErrors.putAll(props);
+    withErrors.put(RecordErrors.CONFIG, recordErrors);
+    this.streams = new KafkaStreams(topology, withErrors);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("{}: stream thread failed, replacing it", name, e);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -38,6 +43,11 @@ public class StreamsService implements Service {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** The records this app skipped and dead-lettered, for the service's metrics registry to bind. */
+  public RecordErrors recordErrors() {
+    return recordErrors;
   }
 
   @Override
