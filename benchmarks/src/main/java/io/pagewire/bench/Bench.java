@@ -13,7 +13,7 @@ public final class Bench {
   static final String USAGE = """
       usage: scripts/bench storm     [--jar JAR] [--groups 10] [--per-group 10000] [--batch 500] [--concurrency 4] [--timeout 180]
              scripts/bench sustained [--jar JAR] [--duration 60] [--rate 2000] [--incidents 50] [--batch 100]
-             scripts/bench streams   [--jar JAR] [--alerts 100000] [--groups 10]""";
+             scripts/bench streams   [--jar JAR] [--alerts 100000] [--groups 10] [--batch 500] [--timeout 300]""";
 
   private Bench() {}
 

@@ -32,7 +32,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class Lag implements AutoCloseable {
 
   /** Lag summed over the group's partitions, and the committed offsets summed over its input topics. */
-  record Snapshot(long lag, long committedInput) {}
+  record Snapshot(long lag, long committedInput, long endInput) {}
 
   private final String bootstrapServers;
   private final Admin admin;
@@ -66,15 +66,17 @@ final class Lag implements AutoCloseable {
           .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
       long lag = 0;
       long committedInput = 0;
+      long endInput = 0;
       for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
         OffsetAndMetadata offset = committed.get(end.getKey());
         long position = offset == null ? 0 : offset.offset();
         lag += Math.max(0, end.getValue() - position);
         if (inputTopics.contains(end.getKey().topic())) {
           committedInput += position;
+          endInput += end.getValue();
         }
       }
-      return new Snapshot(lag, committedInput);
+      return new Snapshot(lag, committedInput, endInput);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -29,6 +29,7 @@ final class StreamsRatioBench {
     int alerts = options.intValue("--alerts", 100_000);
     int groups = options.intValue("--groups", 10);
     int batch = options.intValue("--batch", 500);
+    long timeoutMillis = options.intValue("--timeout", 300) * 1000L;
     options.checkAllRead();
     System.out.printf("streams: %,d alerts in %d groups through the real ingest; then each app alone on the backlog; jar %s%n", alerts, groups, jar);
     System.out.println("  before: " + Machine.load());
@@ -38,9 +39,8 @@ final class StreamsRatioBench {
     boolean ok = true;
     try (Child broker = Child.java("broker", dir.resolve("broker.log"),
             List.of("-cp", classpath, BrokerMain.class.getName(), dir.resolve("kafka").toString(), Integer.toString(kafkaPort)));
-        Lag lag = new Lag("127.0.0.1:" + kafkaPort)) {
+        Lag lag = new Lag("127.0.0.1:" + awaitLine(broker, "broker ready", 60_000, kafkaPort))) {
       lag.awaitBroker(60_000);
-      broker.checkAlive();
 
       int ingestPort = Machine.freePort();
       try (Child ingest = service(jar, dir, "alerting-ingest", kafkaPort, ingestPort)) {
@@ -66,15 +66,15 @@ final class StreamsRatioBench {
 
       long alertRecords = lag.countRecords("pagewire.alerts", 120_000);
       Throughput passAlerts = measure("pass-through of pagewire.alerts", passThrough(classpath, dir, kafkaPort, "alerts", "pagewire.alerts"),
-          lag, "bench-passthrough-alerts", List.of("pagewire.alerts"), alertRecords);
+          lag, "bench-passthrough-alerts", List.of("pagewire.alerts"), alertRecords, timeoutMillis);
       Throughput router = measure("severity-router", service(jar, dir, "severity-router", kafkaPort, Machine.freePort()),
-          lag, Demo.ROUTER_GROUP, Demo.ROUTER_INPUTS, alertRecords);
+          lag, Demo.ROUTER_GROUP, Demo.ROUTER_INPUTS, alertRecords, timeoutMillis);
 
       long eventRecords = lag.countRecords("pagewire.incident-events", 120_000);
       Throughput passEvents = measure("pass-through of pagewire.incident-events", passThrough(classpath, dir, kafkaPort, "events", "pagewire.incident-events"),
-          lag, "bench-passthrough-events", List.of("pagewire.incident-events"), eventRecords);
+          lag, "bench-passthrough-events", List.of("pagewire.incident-events"), eventRecords, timeoutMillis);
       Throughput escalation = measure("escalation", service(jar, dir, "escalation", kafkaPort, Machine.freePort()),
-          lag, Demo.ESCALATION_GROUP, Demo.ESCALATION_INPUTS, eventRecords);
+          lag, Demo.ESCALATION_GROUP, Demo.ESCALATION_INPUTS, eventRecords, timeoutMillis);
 
       System.out.printf("  %,d alert records in pagewire.alerts, %,d in pagewire.incident-events (the router's output)%n", alertRecords, eventRecords);
       ok &= ratio("severity-router", router, passAlerts);
@@ -116,34 +116,54 @@ final class StreamsRatioBench {
     }
   }
 
-  /** Runs the app until its group's lag is 0 and stops it. */
-  private static Throughput measure(String name, Child app, Lag lag, String group, List<String> inputs, long records) {
+  /** Waits for a line of the child's log; answers {@code value}. */
+  private static int awaitLine(Child child, String line, long timeoutMillis, int value) throws IOException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!Files.readString(child.log).contains(line)) {
+      child.checkAlive();
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(child.name + ": no '" + line + "' within " + timeoutMillis + " ms:\n" + child.tail(30));
+      }
+      Alerts.sleep(100);
+    }
+    return value;
+  }
+
+  /**
+   * Runs the app until its group's lag is 0 and stops it. After the time-out the throughput is
+   * what it processed until then (and says so): a slow app still gets its measured number.
+   */
+  private static Throughput measure(String name, Child app, Lag lag, String group, List<String> inputs, long records, long timeoutMillis) {
     try (app) {
       long started = System.nanoTime();
-      long deadline = System.currentTimeMillis() + 300_000;
+      long deadline = System.currentTimeMillis() + timeoutMillis;
       long t1 = 0;
       long c1 = 0;
       while (true) {
         app.checkAlive();
-        if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException(name + " did not reach lag 0 within 300 s; end of " + app.log + ":\n" + app.tail(30));
-        }
         Lag.Snapshot snapshot = lag.snapshot(group, inputs);
         long now = System.nanoTime();
         if (t1 == 0 && snapshot.committedInput() > 0) {
           t1 = now;
           c1 = snapshot.committedInput();
         }
-        if (t1 != 0 && snapshot.lag() == 0) {
+        boolean done = t1 != 0 && snapshot.lag() == 0;
+        boolean timedOut = System.currentTimeMillis() > deadline;
+        if (timedOut && t1 == 0) {
+          throw new IllegalStateException(name + " committed nothing within " + timeoutMillis + " ms; end of " + app.log + ":\n" + app.tail(30));
+        }
+        if (done || timedOut) {
           if (now == t1) {
             throw new IllegalStateException(name + ": everything was processed before the first commit was seen; use more records");
           }
-          // Offsets also count transaction markers: the share of records left after the first commit is the share of offsets left.
-          double share = 1.0 - (double) c1 / snapshot.committedInput();
+          // Offsets also count transaction markers: the share of records processed after the first
+          // commit is the share of the input's offsets.
+          double share = (double) (snapshot.committedInput() - c1) / snapshot.endInput();
           double seconds = (now - t1) / 1e9;
           Throughput throughput = new Throughput(records * share / seconds, (t1 - started) / 1e9, seconds);
-          System.out.printf("  %-46s %,.0f records/s (%,.0f records in %.2f s after its first commit, %.1f s after its start)%n",
-              name + ":", throughput.recordsPerSecond(), records * share, seconds, throughput.startSeconds());
+          System.out.printf("  %-46s %,.0f records/s (%,.0f records in %.2f s after its first commit, %.1f s after its start)%s%n",
+              name + ":", throughput.recordsPerSecond(), records * share, seconds, throughput.startSeconds(),
+              done ? "" : String.format("; TIMED OUT after %d s with lag %,d: the rate until then", timeoutMillis / 1000, snapshot.lag()));
           return throughput;
         }
         Alerts.sleep(50);

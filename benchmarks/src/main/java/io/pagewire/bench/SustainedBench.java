@@ -43,7 +43,11 @@ final class SustainedBench {
         for (int g = 0; g < incidents; g++) {
           http.post(Alerts.webhook("SustainedAlert" + g, "warning", 0, 1));
         }
-        awaitProcessed(demo, lag, 60_000);
+        double opened = awaitProcessed(demo, lag, 120_000);
+        if (opened < 0) {
+          throw new IllegalStateException("the " + incidents + " first alerts were not processed within 120 s");
+        }
+        System.out.printf("  %d incidents opened, processed in %.2f s%n", incidents, opened);
         int[] next = new int[incidents];
         java.util.Arrays.fill(next, 1);
 
