@@ -4,9 +4,11 @@ import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.CommandType;
 import io.pagewire.schemas.DeliveryOutcome;
+import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
+import io.pagewire.schemas.Note;
 import io.pagewire.schemas.NoteKind;
 import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.Priority;
@@ -67,7 +69,7 @@ final class Scenario {
     s.alerts.add(received(a1, t("2024-03-04T10:01:30Z")));
     s.alerts.add(received(a1, t("2024-03-04T10:06:30Z")));
     s.incident("inc-a", 1, IncidentEventType.OPENED, a1, Priority.P0, Severity.SEV_1, "HighErrorRate checkout", t("2024-03-04T10:02:00Z"));
-    s.tl("inc-a/1", "inc-a", TimelineEventType.OPENED, null, null, "P0 HighErrorRate checkout (label severity=critical)", "2024-03-04T10:02:00Z");
+    s.tl("inc-a/1", "inc-a", TimelineEventType.OPENED, null, null, "P0 HighErrorRate checkout (label severity=critical)", "2024-03-04T10:02:00Z").setPriority(Priority.P0);
     s.page("inc-a", 1, 1, "primary-oncall", "2024-03-04T10:02:00Z", DeliveryOutcome.DELIVERED);
     s.tl("inc-a/escalated/2", "inc-a", TimelineEventType.ESCALATED, null, 2, "not acknowledged in time: level 1 -> level 2 (secondary-oncall)", "2024-03-04T10:17:00Z");
     s.page("inc-a", 2, 2, "secondary-oncall", "2024-03-04T10:17:00Z", DeliveryOutcome.DELIVERED);
@@ -77,12 +79,12 @@ final class Scenario {
     s.incident("inc-a", 2, IncidentEventType.ALERT_RESOLVED, a1Resolved, Priority.P0, Severity.SEV_1, "HighErrorRate checkout", t("2024-03-04T11:02:00Z"));
     s.tl("inc-a/2", "inc-a", TimelineEventType.ALERT_RESOLVED, null, null, "alert resolved: HighErrorRate (0 firing)", "2024-03-04T11:02:00Z");
     s.tl("inc-a/resolved", "inc-a", TimelineEventType.RESOLVED, "alice", null, "fixed by rollback", "2024-03-04T11:02:00Z");
-    s.receipt("inc-a/resolved", "inc-a", "primary-oncall, secondary-oncall", DeliveryOutcome.DELIVERED, "2024-03-04T11:02:01Z");
+    s.receipt(Ids.resolvedNotification("inc-a"), "inc-a", "primary-oncall, secondary-oncall", DeliveryOutcome.DELIVERED, "2024-03-04T11:02:01Z");
 
     Alert c1 = alert("fp-c1", "DiskFull", "checkout", "payments", "error", t("2024-03-05T13:59:00Z"));
     s.alerts.add(received(c1, t("2024-03-05T14:00:00Z")));
     s.incident("inc-c", 1, IncidentEventType.OPENED, c1, Priority.P2, Severity.SEV_3, "DiskFull checkout", t("2024-03-05T14:00:00Z"));
-    s.tl("inc-c/1", "inc-c", TimelineEventType.OPENED, null, null, "P2 DiskFull checkout (label severity=error)", "2024-03-05T14:00:00Z");
+    s.tl("inc-c/1", "inc-c", TimelineEventType.OPENED, null, null, "P2 DiskFull checkout (label severity=error)", "2024-03-05T14:00:00Z").setPriority(Priority.P2);
     s.page("inc-c", 1, 1, "primary-oncall", "2024-03-05T14:00:00Z", DeliveryOutcome.DELIVERED);
     s.tl("inc-c/acknowledged", "inc-c", TimelineEventType.ACKNOWLEDGED, "carol", 1, "", "2024-03-05T14:30:00Z");
     s.tl("inc-c/resolved", "inc-c", TimelineEventType.RESOLVED, "carol", null, "cleaned up", "2024-03-05T15:00:00Z");
@@ -104,12 +106,12 @@ final class Scenario {
     Alert d1 = alert("fp-d1", "Reminder", null, "payments", null, t("2024-03-08T08:00:00Z"));
     s.alerts.add(received(d1, t("2024-03-08T08:00:00Z")));
     s.incident("inc-d", 1, IncidentEventType.OPENED, d1, Priority.P4, null, "Reminder", t("2024-03-08T08:00:00Z"));
-    s.tl("inc-d/1", "inc-d", TimelineEventType.OPENED, null, null, "P4 Reminder (label priority=P4)", "2024-03-08T08:00:00Z");
+    s.tl("inc-d/1", "inc-d", TimelineEventType.OPENED, null, null, "P4 Reminder (label priority=P4)", "2024-03-08T08:00:00Z").setPriority(Priority.P4);
 
     Alert b1 = alert("fp-b1", "SearchLatency", "search", null, "warning", t("2024-03-09T01:55:00Z"));
     s.alerts.add(received(b1, t("2024-03-09T02:00:00Z")));
     s.incident("inc-b", 1, IncidentEventType.OPENED, b1, Priority.P1, Severity.SEV_2, "SearchLatency search", t("2024-03-09T02:00:00Z"));
-    s.tl("inc-b/1", "inc-b", TimelineEventType.OPENED, null, null, "P1 SearchLatency search (label severity=warning)", "2024-03-09T02:00:00Z");
+    s.tl("inc-b/1", "inc-b", TimelineEventType.OPENED, null, null, "P1 SearchLatency search (label severity=warning)", "2024-03-09T02:00:00Z").setPriority(Priority.P1);
     s.page("inc-b", 1, 1, "primary-oncall", "2024-03-09T02:00:00Z", DeliveryOutcome.DELIVERED);
     s.tl("inc-b/escalated/2", "inc-b", TimelineEventType.ESCALATED, null, 2, "not acknowledged in time: level 1 -> level 2 (secondary-oncall)", "2024-03-09T03:00:00Z");
     s.page("inc-b", 2, 2, "secondary-oncall", "2024-03-09T03:00:00Z", DeliveryOutcome.FAILED);
@@ -133,30 +135,39 @@ final class Scenario {
         .setFiringAlerts(alert.getStatus() == AlertStatus.FIRING ? 1 : 0).setAt(at).build());
   }
 
-  private void tl(String eventId, String id, TimelineEventType type, String actor, Integer level, String detail, String at) {
-    timeline.add(TimelineEvent.newBuilder().setEventId(eventId).setIncidentId(id).setType(type).setActor(actor)
-        .setLevel(level).setDetail(detail).setAt(t(at)).build());
+  /** Adds a timeline event and returns it, for the caller to set the typed fields of its type. */
+  private TimelineEvent tl(String eventId, String id, TimelineEventType type, String actor, Integer level, String detail, String at) {
+    TimelineEvent event = TimelineEvent.newBuilder().setEventId(eventId).setIncidentId(id).setType(type).setActor(actor)
+        .setLevel(level).setDetail(detail).setAt(t(at)).build();
+    timeline.add(event);
+    return event;
   }
 
   /**
    * A note as the API and escalation write it: the ADD_NOTE command on the commands topic and,
    * when escalation accepted it ({@code detail} not null), NOTE_ADDED with escalation's event id
-   * ({@code <incident>/note/<commandId>}) and detail.
+   * ({@link Ids#noteEvent}), detail and note.
    */
   private void note(String id, String commandId, NoteKind kind, String actor, String text, String owner, LocalDate due,
       String at, String detail) {
     commands.add(IncidentCommand.newBuilder().setCommandId(commandId).setIncidentId(id).setType(CommandType.ADD_NOTE)
         .setActor(actor).setNote(text).setAt(t(at)).setNoteKind(kind).setOwner(owner).setDue(due).setVia("api").build());
     if (detail != null) {
-      tl(id + "/note/" + commandId, id, TimelineEventType.NOTE_ADDED, actor, null, detail, at);
+      tl(Ids.noteEvent(id, commandId), id, TimelineEventType.NOTE_ADDED, actor, null, detail, at)
+          .setNote(Note.newBuilder().setNoteId(commandId).setKind(kind).setText(text).setActor(actor).setAt(t(at))
+              .setOwner(owner).setDue(due).build());
     }
   }
 
   /** A page as escalation writes it (PAGED event) and the notifier's receipt one second later. */
   private void page(String id, int step, int level, String recipient, String at, DeliveryOutcome outcome) {
-    tl(id + "/paged/" + step, id, TimelineEventType.PAGED, null, level,
+    TimelineEvent paged = tl(Ids.stepPagedEvent(id, step), id, TimelineEventType.PAGED, null, level,
         "paged " + recipient + " via console (step " + step + " of 6)", at);
-    receipt(id + "/page/" + step, id, recipient, outcome, t(at).plusSeconds(1).toString());
+    paged.setStep(step);
+    paged.setTotalSteps(6);
+    paged.setRecipient(recipient);
+    paged.setNotificationId(Ids.pageNotification(id, step));
+    receipt(Ids.pageNotification(id, step), id, recipient, outcome, t(at).plusSeconds(1).toString());
   }
 
   private void receipt(String notificationId, String id, String recipient, DeliveryOutcome outcome, String at) {

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param acknowledge time to acknowledge (from opening) against the priority's acknowledgeWithin
  * @param resolve time to resolve (from opening) against the priority's resolveWithin
  * @param breaches names of the breached checks: "acknowledge", "resolve"
- * @param pages every page in step order, with whom and how its delivery went
+ * @param pages every page by time (ties by step, then as written), with whom and how its delivery went
  * @param pagesPerPerson pages per recipient, sorted by recipient
  * @param highestLevel the highest escalation level paged (0 if never paged)
  * @param reachedLastLevel true when the last level of the escalation policy was paged
@@ -63,7 +63,8 @@ public record IncidentFacts(
   /**
    * One page.
    *
-   * @param step the escalation step (1 = the page when the incident opened)
+   * @param step the escalation step (1 = the page when the incident opened; a re-notification
+   *     repeats its step); for records older than the step field, the page's place in write order
    * @param delivery the best outcome over its channels (DELIVERED, SUPPRESSED, FAILED), or
    *     NO_RECEIPT when the notifier has not reported on it
    */

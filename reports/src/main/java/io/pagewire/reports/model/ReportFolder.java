@@ -6,9 +6,11 @@ import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.CommandType;
 import io.pagewire.schemas.DeliveryOutcome;
+import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
+import io.pagewire.schemas.Note;
 import io.pagewire.schemas.NoteKind;
 import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.Priority;
@@ -17,20 +19,16 @@ import io.pagewire.schemas.TimelineEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Folds replayed records into per-incident facts and alert counts. Pure: it reads no clock and
@@ -40,26 +38,22 @@ import java.util.regex.Pattern;
  * topic must arrive in offset order (they do: one incident is on one partition of each topic).
  * Nothing here depends on the interleaving, so a replay's polling order cannot change a report.
  *
- * <p>It reads what the escalation service writes: page steps from PAGED event ids
- * ({@code <incident>/paged/<step>}), recipients from notification ids ({@code <incident>/page/<step>})
- * on receipts, or from the PAGED detail ({@code paged <recipient> via ...}) when no receipt came.
+ * <p>It reads the typed fields escalation and the notifier write, never ids or prose: ids are
+ * compared whole and details are only shown. A page's step, recipient and notification id come
+ * from its {@code PAGED} event; its delivery from the receipts of that notification id; the
+ * priority, when the incident-events topic no longer has the incident, from the most urgent
+ * {@code priority} of its timeline events. Records written before those fields existed give what
+ * is still known: a page without a step is numbered in the order written, one without a recipient
+ * is shown as its level, and an incident whose priority no record gives is left out.
  *
  * <p>Notes: a note counts when escalation accepted it, that is when a {@code NOTE_ADDED} timeline
- * event ({@code <incident>/note/<commandId>}) was written; its kind, text, owner and due date come
- * from the {@code ADD_NOTE} command with that id. When the command is no longer on its topic (90
- * days of retention against the timeline's 400), they are parsed from the event's detail
- * ({@code <kind>: <text>[ [owner <owner>, due <date>]]}). Commands without the event (ignored by
- * escalation: blank text, unknown incident, too many notes) do not count.
+ * event was written; its kind, text, owner and due date are the event's {@code note}. An older
+ * event without one takes them from the {@code ADD_NOTE} command whose {@link Ids#noteEvent} it
+ * is; when that command is no longer on its topic either (90 days of retention against the
+ * timeline's 400), the note's kind is unknown and it stays a timeline entry only. Commands without
+ * the event (ignored by escalation: blank text, unknown incident, too many notes) do not count.
  */
 public final class ReportFolder {
-
-  private static final Pattern STEP_SUFFIX = Pattern.compile(".*/(?:paged|page)/(\\d+)$");
-  private static final Pattern PAGED_DETAIL = Pattern.compile("^paged (.+?) via .*");
-  private static final Pattern PRIORITY_PREFIX = Pattern.compile("^(P[0-4]) .*");
-  private static final Pattern NOTE_DETAIL = Pattern.compile(
-      "^(comment|root_cause|resolution|lesson_learned|action_item): (.*)$", Pattern.DOTALL);
-  private static final Pattern NOTE_OWNER_DUE = Pattern.compile(
-      "^(.*) \\[owner (.*), due (null|\\d{4}-\\d{2}-\\d{2})\\]$", Pattern.DOTALL);
 
   private final PagewireConfig config;
   private final BusinessCalendar calendar;
@@ -110,12 +104,14 @@ public final class ReportFolder {
     Instant at = event.getAt();
     incident.timeline.add(new IncidentFacts.Entry(at, event.getType().name(), event.getActor(), event.getLevel(),
         event.getDetail()));
+    Priority priority = event.getPriority();
+    if (priority != null && (incident.timelinePriority == null || priority.ordinal() < incident.timelinePriority.ordinal())) {
+      incident.timelinePriority = priority;
+    }
     switch (event.getType()) {
       case OPENED -> {
         if (incident.timelineOpenedAt == null) {
           incident.timelineOpenedAt = at;
-          Matcher m = PRIORITY_PREFIX.matcher(event.getDetail());
-          incident.timelinePriority = m.matches() ? Priority.valueOf(m.group(1)) : null;
         }
       }
       case ACKNOWLEDGED -> {
@@ -131,19 +127,12 @@ public final class ReportFolder {
         }
       }
       case PAGED -> {
-        Matcher step = STEP_SUFFIX.matcher(event.getEventId());
-        Matcher detail = PAGED_DETAIL.matcher(event.getDetail());
         int level = event.getLevel() != null ? event.getLevel() : 0;
-        incident.pages.add(new PendingPage(step.matches() ? Integer.parseInt(step.group(1)) : incident.pages.size() + 1,
-            at, level, detail.matches() ? detail.group(1) : "level " + level));
+        incident.pages.add(new PendingPage(event.getStep() != null ? event.getStep() : incident.pages.size() + 1,
+            at, level, event.getRecipient(), event.getNotificationId()));
       }
       case ESCALATED -> incident.escalations++;
-      case NOTE_ADDED -> {
-        String prefix = event.getIncidentId() + "/note/";
-        String noteId = event.getEventId().startsWith(prefix) ? event.getEventId().substring(prefix.length())
-            : event.getEventId();
-        incident.acceptedNotes.putIfAbsent(noteId, event);
-      }
+      case NOTE_ADDED -> incident.acceptedNotes.putIfAbsent(event.getEventId(), event);
       default -> { }
     }
   }
@@ -159,7 +148,7 @@ public final class ReportFolder {
       return;
     }
     incidents.computeIfAbsent(command.getIncidentId(), id -> new Accumulator())
-        .noteCommands.putIfAbsent(command.getCommandId(), command);
+        .noteCommands.putIfAbsent(Ids.noteEvent(command.getIncidentId(), command.getCommandId()), command);
   }
 
   public void accept(NotificationReceipt receipt) {
@@ -167,12 +156,9 @@ public final class ReportFolder {
     if (incident == null) {
       return;
     }
-    Matcher step = STEP_SUFFIX.matcher(receipt.getNotificationId());
-    if (step.matches()) {
-      incident.receipts.merge(Integer.parseInt(step.group(1)),
-          new Receipt(receipt.getRecipient(), receipt.getOutcome()),
-          (a, b) -> a.outcome.ordinal() <= b.outcome.ordinal() ? a : b);
-    }
+    // One receipt per target: the page counts as delivered when any target got it.
+    incident.receipts.merge(receipt.getNotificationId(), new Receipt(receipt.getRecipient(), receipt.getOutcome()),
+        (a, b) -> a.outcome.ordinal() <= b.outcome.ordinal() ? a : b);
   }
 
   /** Counts firing alert notifications received in the period, for the noisiest-alerts table. */
@@ -252,38 +238,26 @@ public final class ReportFolder {
   public record NoisyAlert(String alertname, long notifications, long firings) {}
 
   /**
-   * The note an accepted NOTE_ADDED event stands for: from its command when replayed, else parsed
-   * from the detail; null when the detail is not one escalation writes.
+   * The note an accepted NOTE_ADDED event stands for: the event's own, else the command it was
+   * written for; null when neither is known (an older event whose command is gone).
    */
-  static RecordedNote recordedNote(String noteId, TimelineEvent event, IncidentCommand command) {
+  static RecordedNote recordedNote(TimelineEvent event, IncidentCommand command) {
+    Note note = event.getNote();
+    if (note != null) {
+      return new RecordedNote(note.getNoteId(), note.getKind(), note.getText(), note.getOwner(), note.getDue(),
+          note.getActor(), note.getAt());
+    }
     if (command != null) {
-      return new RecordedNote(command.getNoteKind() != null ? command.getNoteKind() : NoteKind.COMMENT,
+      return new RecordedNote(command.getCommandId(), command.getNoteKind() != null ? command.getNoteKind() : NoteKind.COMMENT,
           command.getNote(), command.getOwner(), command.getDue(), command.getActor(), command.getAt());
     }
-    Matcher detail = NOTE_DETAIL.matcher(event.getDetail());
-    if (!detail.matches()) {
-      return null;
-    }
-    NoteKind kind = NoteKind.valueOf(detail.group(1).toUpperCase(Locale.ROOT));
-    String text = detail.group(2);
-    String owner = null;
-    LocalDate due = null;
-    Matcher ownerDue = NOTE_OWNER_DUE.matcher(text);
-    if (ownerDue.matches()) {
-      try {
-        due = ownerDue.group(3).equals("null") ? null : LocalDate.parse(ownerDue.group(3));
-        owner = ownerDue.group(2).equals("null") ? null : ownerDue.group(2);
-        text = ownerDue.group(1);
-      } catch (DateTimeParseException e) {
-        // Not a date escalation wrote (2024-02-30): keep the whole detail as the text.
-      }
-    }
-    return new RecordedNote(kind, text, owner, due, event.getActor(), event.getAt());
+    return null;
   }
 
-  record RecordedNote(NoteKind kind, String text, String owner, LocalDate due, String author, Instant at) {}
+  record RecordedNote(String noteId, NoteKind kind, String text, String owner, LocalDate due, String author, Instant at) {}
 
-  private record PendingPage(int step, Instant at, int level, String recipient) {}
+  /** A PAGED event; {@code recipient} and {@code notificationId} are null when it paged nobody (or is older than them). */
+  private record PendingPage(int step, Instant at, int level, String recipient, String notificationId) {}
 
   private record Receipt(String recipient, DeliveryOutcome outcome) {}
 
@@ -304,14 +278,16 @@ public final class ReportFolder {
     final Map<String, IncidentFacts.AlertRef> alerts = new HashMap<>();
     final List<IncidentFacts.Entry> timeline = new ArrayList<>();
     final List<PendingPage> pages = new ArrayList<>();
-    final Map<Integer, Receipt> receipts = new HashMap<>();
+    /** The best outcome of each notification, by notification id. */
+    final Map<String, Receipt> receipts = new HashMap<>();
     Instant acknowledgedAt;
     String acknowledgedBy;
     Instant resolvedAt;
     String resolvedBy;
     int escalations;
-    /** NOTE_ADDED events by note (command) id, in the order written. */
+    /** NOTE_ADDED events by event id, in the order written. */
     final Map<String, TimelineEvent> acceptedNotes = new LinkedHashMap<>();
+    /** ADD_NOTE commands by the id of the NOTE_ADDED event escalation writes when it accepts one. */
     final Map<String, IncidentCommand> noteCommands = new HashMap<>();
 
     Retrospective retrospective() {
@@ -319,18 +295,18 @@ public final class ReportFolder {
       List<Retrospective.Note> resolutions = new ArrayList<>();
       List<Retrospective.Note> lessons = new ArrayList<>();
       List<Retrospective.ActionItem> actions = new ArrayList<>();
-      acceptedNotes.forEach((noteId, event) -> {
-        RecordedNote note = recordedNote(noteId, event, noteCommands.get(noteId));
+      acceptedNotes.forEach((eventId, event) -> {
+        RecordedNote note = recordedNote(event, noteCommands.get(eventId));
         if (note == null) {
           return;
         }
-        Retrospective.Note plain = new Retrospective.Note(noteId, note.text, note.author, note.at);
+        Retrospective.Note plain = new Retrospective.Note(note.noteId, note.text, note.author, note.at);
         switch (note.kind) {
           case ROOT_CAUSE -> rootCauses.add(plain);
           case RESOLUTION -> resolutions.add(plain);
           case LESSON_LEARNED -> lessons.add(plain);
           case ACTION_ITEM -> actions.add(
-              new Retrospective.ActionItem(noteId, note.text, note.owner, note.due, note.author, note.at));
+              new Retrospective.ActionItem(note.noteId, note.text, note.owner, note.due, note.author, note.at));
           case COMMENT -> { } // comments are read in the timeline
         }
       });
@@ -365,10 +341,11 @@ public final class ReportFolder {
         breaches.add("resolve");
       }
       List<IncidentFacts.Page> pageList = pages.stream()
-          .sorted(Comparator.comparingInt(PendingPage::step))
+          .sorted(Comparator.comparing(PendingPage::at).thenComparingInt(PendingPage::step)) // stable: ties keep write order
           .map(p -> {
-            Receipt receipt = receipts.get(p.step());
-            String recipient = receipt != null && !receipt.recipient().isBlank() ? receipt.recipient() : p.recipient();
+            Receipt receipt = p.notificationId() != null ? receipts.get(p.notificationId()) : null;
+            String recipient = p.recipient() != null ? p.recipient()
+                : receipt != null && !receipt.recipient().isBlank() ? receipt.recipient() : "level " + p.level();
             return new IncidentFacts.Page(p.step(), p.at(), p.level(), recipient,
                 receipt != null ? receipt.outcome().name() : "NO_RECEIPT");
           })

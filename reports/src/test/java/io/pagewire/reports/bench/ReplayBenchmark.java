@@ -8,6 +8,7 @@ import io.pagewire.reports.Reports;
 import io.pagewire.reports.model.PeriodReport;
 import io.pagewire.reports.model.ReportQuery;
 import io.pagewire.reports.replay.Progress;
+import io.pagewire.schemas.Priority;
 import io.pagewire.schemas.Topics;
 import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.TimelineEventType;
@@ -89,6 +90,9 @@ public final class ReplayBenchmark {
               .setLevel(type == TimelineEventType.PAGED ? (step - 1) % 3 + 1 : null)
               .setDetail(type == TimelineEventType.OPENED ? "P1 Benchmark alert (label severity=warning)"
                   : type == TimelineEventType.PAGED ? "paged level-" + ((step - 1) % 3 + 1) + " via console (step " + step + ")" : "")
+              .setPriority(type == TimelineEventType.OPENED ? Priority.P1 : null)
+              .setStep(type == TimelineEventType.PAGED ? step : null)
+              .setRecipient(type == TimelineEventType.PAGED ? "level-" + ((step - 1) % 3 + 1) : null)
               .setAt(Instant.ofEpochMilli(at)).build();
           producer.send(new ProducerRecord<>(Topics.INCIDENT_TIMELINE.name(), null, at, id,
               serializer.serialize(Topics.INCIDENT_TIMELINE.name(), event)));
