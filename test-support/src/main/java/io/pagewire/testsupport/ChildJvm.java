@@ -52,8 +52,19 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   public static ChildJvm start(String name, Predicate<String> echo, Class<?> main, String... args) {
+    return start(name, echo, List.of(), main, args);
+  }
+
+  /** With extra JVM options ({@code -D...}); {@code -Dchild.jvmArgs="..."} on the test JVM adds more, for diagnosis. */
+  public static ChildJvm start(String name, Predicate<String> echo, List<String> jvmArgs, Class<?> main, String... args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName()));
+        "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+    command.addAll(jvmArgs);
+    String more = System.getProperty("child.jvmArgs", "").strip();
+    if (!more.isEmpty()) {
+      command.addAll(List.of(more.split("\\s+")));
+    }
+    command.add(main.getName());
     command.addAll(List.of(args));
     try {
       long started = System.nanoTime();
