@@ -680,6 +680,10 @@ public final class IncidentLifecycle {
         .setLabels(state.getLabels())
         .setLinks(links)
         .setCreatedAt(now)
+        // The version before this transition's own status change (stamped later by
+        // StatusUpdates): the acknowledgement a re-page follows is not newer than the request,
+        // an acknowledgement after it is.
+        .setStatusVersion(state.getVersion())
         .build();
   }
 
