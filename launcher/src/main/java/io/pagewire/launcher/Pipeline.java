@@ -1,5 +1,6 @@
 package io.pagewire.launcher;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -45,10 +46,15 @@ final class Pipeline implements AutoCloseable {
       Service service = ServiceCatalog.create(name, config, metrics);
       services.add(service);
       service.routes(http);
+      Gauge.builder("pagewire.service.ready", service, s -> s.ready() ? 1 : 0)
+          .description("1 while the service is ready (a Streams app: RUNNING), else 0; what /readyz reports")
+          .tag("service", service.name())
+          .register(metrics);
       if (service instanceof StreamsService streamsService) {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streamsService.streams());
         streamsMetrics.bindTo(metrics);
         binders.add(streamsMetrics);
+        streamsService.recordErrors().bindTo(metrics);
       }
     }
     http.route("GET", "/healthz", request -> Response.ok(Map.of("status", "ok")));
