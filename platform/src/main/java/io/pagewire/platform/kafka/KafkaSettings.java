@@ -63,6 +63,9 @@ public final class KafkaSettings {
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir().toString());
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
+    // Silences and inhibiting alerts are global stores: one bad record there must not stop the
+    // global thread, and with it every task of the app.
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
     // Wall-clock punctuators (escalation timers) stay on time when input is idle.
     props.put(StreamsConfig.POLL_MS_CONFIG, 10);
