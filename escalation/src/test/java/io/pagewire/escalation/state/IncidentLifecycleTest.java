@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pagewire.escalation.links.LinkSigner;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.CommandType;
+import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import io.pagewire.schemas.IncidentState;
@@ -324,5 +325,58 @@ class IncidentLifecycleTest {
 
     assertThat(t.state().getPriority()).isEqualTo(Priority.P0);
     assertThat(t.notifications()).isEmpty();
+  }
+
+  @Test
+  void shouldDueTheNextStepAtTheRaiseWhenAP3PagedOnFridayIsRaisedToP0OnSaturday() {
+    // Business hours Monday to Friday 09:00-17:00 UTC (the default calendar).
+    Instant fridayAfternoon = Instant.parse("2025-03-07T16:00:00Z");
+    IncidentState p3 = lifecycle.onEvent(null, opened(ID, Priority.P3, fridayAfternoon)).state();
+    assertThat(p3.getLastPagedAt()).isEqualTo(fridayAfternoon);
+    // One business day later: Monday 16:00.
+    assertThat(p3.getNextEscalationAt()).isEqualTo(Instant.parse("2025-03-10T16:00:00Z"));
+
+    Instant saturday = Instant.parse("2025-03-08T10:00:00Z");
+    Transition t = lifecycle.onEvent(p3, event(ID, 2, IncidentEventType.PRIORITY_RAISED, Priority.P0, saturday));
+
+    // P0 waits 15 wall-clock minutes after the last page, Friday 16:15: overdue, so due at the raise.
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(saturday);
+    assertThat(IncidentLifecycle.timers(t.state())).containsEntry(TimerKind.ESCALATE, saturday);
+  }
+
+  @Test
+  void shouldCountARaiseOnTheBusinessClockFromTheLastPageNotFromTheDeadline() {
+    // P4 (one business day) raised to P3 (one business day to acknowledge, then two): the wait of
+    // the step after the last page is counted in business hours from the page.
+    IncidentLifecycle p3pages = lifecycle(config(1, Map.of(
+        Priority.P4, new PagewireConfig.Sla(Duration.ofHours(16), Duration.ofHours(16), Duration.ofHours(40), true,
+            null, true))));
+    Instant mondayMorning = Instant.parse("2025-03-03T09:00:00Z");
+    IncidentState p4 = p3pages.onEvent(null, opened(ID, Priority.P4, mondayMorning)).state();
+    assertThat(p4.getNextEscalationAt()).isEqualTo(Instant.parse("2025-03-04T17:00:00Z"));
+
+    Transition t = p3pages.onEvent(p4, event(ID, 2, IncidentEventType.PRIORITY_RAISED, Priority.P3,
+        mondayMorning.plus(Duration.ofHours(1))));
+
+    // P3's first wait is one business day (8h) from Monday 09:00: Monday 17:00.
+    assertThat(t.state().getNextEscalationAt()).isEqualTo(Instant.parse("2025-03-03T17:00:00Z"));
+  }
+
+  @Test
+  void shouldCutOverlongTitlesSummariesAndNotesToTheirBounds() {
+    String huge = "é".repeat(10_000);
+    IncidentEvent opening = opened(ID, Priority.P1, T0);
+    opening.setTitle(huge);
+    opening.getAlert().setAnnotations(Map.of("summary", huge));
+    IncidentState state = lifecycle.onEvent(null, opening).state();
+    IncidentCommand note = command(ID, CommandType.ADD_NOTE, "alice", T0);
+    note.setNote(huge);
+
+    IncidentState noted = lifecycle.onCommand(state, note).state();
+
+    assertThat(TextBounds.utf8Length(state.getTitle())).isLessThanOrEqualTo(TextBounds.TITLE_BYTES);
+    assertThat(state.getTitle()).endsWith("…").startsWith("éé");
+    assertThat(TextBounds.utf8Length(state.getSummary())).isLessThanOrEqualTo(TextBounds.SUMMARY_BYTES);
+    assertThat(TextBounds.utf8Length(noted.getNotes().get(0).getText())).isLessThanOrEqualTo(TextBounds.NOTE_BYTES);
   }
 }

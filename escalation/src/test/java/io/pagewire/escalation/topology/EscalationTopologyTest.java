@@ -17,12 +17,14 @@ import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentStatus;
+import io.pagewire.schemas.IncidentStatusUpdate;
 import io.pagewire.schemas.IncidentTimeline;
 import io.pagewire.schemas.Note;
 import io.pagewire.schemas.NoteKind;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.Priority;
+import io.pagewire.schemas.ScheduleOverride;
 import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.TimelineEventType;
 import io.pagewire.schemas.Topics;
@@ -60,6 +62,7 @@ class EscalationTopologyTest {
   private TestInputTopic<String, IncidentCommand> commands;
   private TestOutputTopic<String, NotificationRequest> notifications;
   private TestOutputTopic<String, TimelineEvent> timeline;
+  private TestOutputTopic<String, IncidentStatusUpdate> statuses;
   private Duration sweepInterval;
   private Instant wallClock;
 
@@ -76,10 +79,15 @@ class EscalationTopologyTest {
   }
 
   private void start(PagewireConfig config) {
+    start(config, T0);
+  }
+
+  /** Starts the driver with its wall clock at {@code startAt}. */
+  private void start(PagewireConfig config, Instant startAt) {
     sweepInterval = config.escalation().sweepInterval();
-    wallClock = T0;
+    wallClock = startAt;
     driver = new TopologyTestDriver(EscalationTopology.build(config, registry, SIGNER),
-        KafkaSettings.streams(config, "pagewire-escalation", null), T0);
+        KafkaSettings.streams(config, "pagewire-escalation", null), startAt);
     events = driver.createInputTopic(Topics.INCIDENT_EVENTS.name(),
         Topics.INCIDENT_EVENTS.keySerde().serializer(), Topics.INCIDENT_EVENTS.valueSerde().serializer());
     commands = driver.createInputTopic(Topics.INCIDENT_COMMANDS.name(),
@@ -88,6 +96,8 @@ class EscalationTopologyTest {
         Topics.NOTIFICATION_REQUESTS.keySerde().deserializer(), Topics.NOTIFICATION_REQUESTS.valueSerde().deserializer());
     timeline = driver.createOutputTopic(Topics.INCIDENT_TIMELINE.name(),
         Topics.INCIDENT_TIMELINE.keySerde().deserializer(), Topics.INCIDENT_TIMELINE.valueSerde().deserializer());
+    statuses = driver.createOutputTopic(Topics.INCIDENT_STATUS.name(),
+        Topics.INCIDENT_STATUS.keySerde().deserializer(), Topics.INCIDENT_STATUS.valueSerde().deserializer());
   }
 
   private void startDefault() {
@@ -96,7 +106,11 @@ class EscalationTopologyTest {
 
   /** Moves wall-clock time to {@code T0 + offset}, one sweep interval at a time. */
   private void advanceTo(Duration offset) {
-    Instant target = T0.plus(offset);
+    advanceTo(T0.plus(offset));
+  }
+
+  /** Moves wall-clock time to {@code target}, one sweep interval at a time. */
+  private void advanceTo(Instant target) {
     while (wallClock.isBefore(target)) {
       Duration step = sweepInterval.compareTo(Duration.between(wallClock, target)) <= 0
           ? sweepInterval : Duration.between(wallClock, target);
@@ -585,5 +599,256 @@ class EscalationTopologyTest {
     // Two loops of two steps: nothing more, however long nobody answers.
     assertThat(pagesUntil(Duration.ofHours(3))).isEmpty();
     assertThat(incident("inc-1").getNextEscalationAt()).isNull();
+  }
+
+  @Test
+  void shouldPublishEveryStatusChangeWithTheNextVersionAndWhoMadeIt() {
+    startDefault();
+    open("inc-1", Priority.P0, T0);
+    send("inc-1", CommandType.ACKNOWLEDGE, "alice", T0.plus(Duration.ofMinutes(5)));
+    // P0: the acknowledgement times out after 30 minutes; the incident triggers again.
+    advanceTo(Duration.ofMinutes(35));
+    IncidentCommand snooze = command("inc-1", CommandType.SNOOZE, "bob", T0.plus(Duration.ofMinutes(36)));
+    snooze.setDurationMillis(Duration.ofMinutes(10).toMillis());
+    send(snooze);
+    Instant resolvedAt = T0.plus(Duration.ofMinutes(40));
+    events.pipeInput("inc-1", event("inc-1", 2, IncidentEventType.RESOLVED, Priority.P0, resolvedAt), resolvedAt);
+
+    List<IncidentStatusUpdate> updates = statuses.readValuesToList();
+    assertThat(updates).extracting(IncidentStatusUpdate::getStatus, IncidentStatusUpdate::getVersion,
+        IncidentStatusUpdate::getActor, IncidentStatusUpdate::getAt).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.TRIGGERED, 1L, null, T0),
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.ACKNOWLEDGED, 2L, "alice", T0.plus(Duration.ofMinutes(5))),
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.TRIGGERED, 3L, null, T0.plus(Duration.ofMinutes(35))),
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.SNOOZED, 4L, "bob", T0.plus(Duration.ofMinutes(36))),
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.RESOLVED, 5L, null, resolvedAt));
+    assertThat(updates).allSatisfy(u -> {
+      assertThat(u.getIncidentId()).isEqualTo("inc-1");
+      assertThat(u.getIncidentKey()).isEqualTo("alertname=CheckoutDown");
+    });
+    assertThat(updates.get(2).getPagesSent()).isEqualTo(1);
+    assertThat(incident("inc-1").getVersion()).isEqualTo(5L);
+  }
+
+  @Test
+  void shouldNotPublishAStatusUpdateWhenOnlyTheLevelChanges() {
+    startDefault();
+    open("inc-1", Priority.P0, T0);
+    statuses.readValuesToList();
+
+    assertThat(pagesUntil(Duration.ofMinutes(15))).containsExactly("inc-1/page/1", "inc-1/page/2");
+
+    assertThat(statuses.isEmpty()).isTrue();
+    assertThat(incident("inc-1").getVersion()).isEqualTo(1L);
+  }
+
+  @Test
+  void shouldPageTheNextLevelAtOnceWhenAP3PagedFridayAfternoonIsRaisedToP0OnSaturday() {
+    // Business hours Monday to Friday 09:00-17:00 UTC (the default calendar).
+    Instant fridayAfternoon = Instant.parse("2025-03-07T16:00:00Z");
+    start(config(null, 1, 0, SWEEP), fridayAfternoon);
+    open("inc-p3", Priority.P3, fridayAfternoon);
+    assertThat(notifications.readValuesToList()).extracting(NotificationRequest::getNotificationId)
+        .containsExactly("inc-p3/page/1");
+    // Level 2 waits P3's acknowledge target, one business day: Friday 16-17 and Monday 09-16.
+    assertThat(incident("inc-p3").getNextEscalationAt()).isEqualTo(Instant.parse("2025-03-10T16:00:00Z"));
+    assertThat(incident("inc-p3").getLastPagedAt()).isEqualTo(fridayAfternoon);
+
+    Instant saturday = Instant.parse("2025-03-08T10:00:00Z");
+    advanceTo(saturday);
+    events.pipeInput("inc-p3", event("inc-p3", 2, IncidentEventType.PRIORITY_RAISED, Priority.P0, saturday), saturday);
+    assertThat(notifications.isEmpty()).isTrue();
+
+    // P0 escalates 15 wall-clock minutes after the last page (Friday 16:15): overdue, so the next sweep pages.
+    advanceTo(saturday.plus(SWEEP));
+    assertThat(notifications.readValuesToList()).singleElement().satisfies(page -> {
+      assertThat(page.getNotificationId()).isEqualTo("inc-p3/page/2");
+      assertThat(page.getLevel()).isEqualTo(2);
+      assertThat(page.getCreatedAt()).isEqualTo(saturday.plus(SWEEP));
+    });
+  }
+
+  private PagewireConfig withRetention(PagewireConfig config, Duration retention) {
+    return config.withEscalation(config.escalation().withResolvedRetention(retention));
+  }
+
+  private <V> V stored(String store, Object key) {
+    KeyValueStore<Object, V> kv = driver.getKeyValueStore(store);
+    return kv.get(key);
+  }
+
+  private static int count(KeyValueStore<?, ?> store) {
+    int n = 0;
+    try (var all = store.all()) {
+      while (all.hasNext()) {
+        all.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void shouldRemoveAResolvedIncidentFromTheHotStoresOnceItsRetentionPassedAndTombstoneItsStatus() {
+    start(withRetention(config(null, 1, 0, SWEEP), Duration.ofHours(1)));
+    open("inc-1", Priority.P0, T0);
+    open("inc-open", Priority.P1, T0);
+    Instant resolvedAt = T0.plus(Duration.ofMinutes(10));
+    send("inc-1", CommandType.RESOLVE, "alice", resolvedAt);
+    statuses.readValuesToList();
+    KeyValueStore<Bytes, byte[]> opened = driver.getKeyValueStore(EscalationTopology.OPENED_STORE);
+    assertThat(count(opened)).isEqualTo(2);
+
+    advanceTo(resolvedAt.plus(Duration.ofHours(1)).minus(SWEEP));
+    assertThat(incident("inc-1")).isNotNull();
+    assertThat(statuses.isEmpty()).isTrue();
+
+    advanceTo(resolvedAt.plus(Duration.ofHours(1)));
+    assertThat(incident("inc-1")).isNull();
+    assertThat((Object) stored(EscalationTopology.TIMELINE_STORE, "inc-1")).isNull();
+    assertThat(opened.get(OpenedIndex.key(T0, "inc-1"))).isNull();
+    assertThat(count(driver.getKeyValueStore(EscalationTopology.RETENTION_STORE))).isZero();
+    assertThat(statuses.readRecordsToList()).singleElement().satisfies(tombstone -> {
+      assertThat(tombstone.key()).isEqualTo("inc-1");
+      assertThat(tombstone.value()).isNull();
+    });
+    // An open incident stays, however old.
+    assertThat(incident("inc-open")).isNotNull();
+    assertThat(opened.get(OpenedIndex.key(T0, "inc-open"))).isNotNull();
+    assertThat(counter("pagewire.escalation.expired.incidents")).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldRemoveAtMostSweepBatchExpiredIncidentsPerSweepAndTheRestOnTheNext() {
+    start(withRetention(config(null, 1, 2, SWEEP), Duration.ofMinutes(30)));
+    for (String id : List.of("inc-1", "inc-2", "inc-3")) {
+      open(id, Priority.P4, T0);
+      send(id, CommandType.RESOLVE, "alice", T0.plusSeconds(1));
+    }
+    statuses.readValuesToList();
+
+    // One late punctuation long after every retention ended.
+    driver.advanceWallClockTime(Duration.ofHours(2));
+    assertThat(statuses.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("inc-1", "inc-2");
+    assertThat(incident("inc-3")).isNotNull();
+
+    driver.advanceWallClockTime(SWEEP);
+    assertThat(statuses.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("inc-3");
+    assertThat(incident("inc-3")).isNull();
+  }
+
+  @Test
+  void shouldIndexAndExpireIncidentsStoredBeforeTheIndexesExisted() {
+    start(withRetention(config(null, 1, 0, SWEEP), Duration.ofHours(1)));
+    // As an older version left them: in the incident store only, without index entries.
+    KeyValueStore<String, IncidentState> store = driver.getKeyValueStore(EscalationTopology.INCIDENTS_STORE);
+    IncidentState old = IncidentState.newBuilder()
+        .setIncidentId("inc-old").setIncidentKey("k").setTitle("old").setPriority(Priority.P2)
+        .setStatus(IncidentStatus.RESOLVED).setLevel(1).setOpenedAt(T0.minus(Duration.ofDays(3)))
+        .setResolvedAt(T0.minus(Duration.ofDays(2))).setResolvedBy("alice").build();
+    store.put("inc-old", old);
+    store.put("inc-older-open", IncidentState.newBuilder(old).setIncidentId("inc-older-open")
+        .setStatus(IncidentStatus.ACKNOWLEDGED).setResolvedAt(null).setResolvedBy(null).build());
+
+    advanceTo(SWEEP);
+    advanceTo(SWEEP.multipliedBy(2));
+
+    assertThat(incident("inc-old")).isNull();
+    assertThat(statuses.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("inc-old");
+    KeyValueStore<Bytes, byte[]> opened = driver.getKeyValueStore(EscalationTopology.OPENED_STORE);
+    assertThat(opened.get(OpenedIndex.key(T0.minus(Duration.ofDays(3)), "inc-older-open"))).isNotNull();
+  }
+
+  @Test
+  void shouldTombstoneScheduleOverridesThatEndedLongerThanTheRetentionAgo() {
+    start(withRetention(config(null, 1, 0, Duration.ofMinutes(1)), Duration.ofHours(1)));
+    TestInputTopic<String, ScheduleOverride> overrides = driver.createInputTopic(Topics.SCHEDULE_OVERRIDES.name(),
+        Topics.SCHEDULE_OVERRIDES.keySerde().serializer(), Topics.SCHEDULE_OVERRIDES.valueSerde().serializer());
+    TestOutputTopic<String, ScheduleOverride> written = driver.createOutputTopic(Topics.SCHEDULE_OVERRIDES.name(),
+        Topics.SCHEDULE_OVERRIDES.keySerde().deserializer(), Topics.SCHEDULE_OVERRIDES.valueSerde().deserializer());
+    overrides.pipeInput("ov-ended", override("ov-ended", T0.minus(Duration.ofHours(3)), T0.minus(Duration.ofMinutes(30))));
+    overrides.pipeInput("ov-current", override("ov-current", T0.minus(Duration.ofHours(1)), T0.plus(Duration.ofHours(5))));
+
+    advanceTo(Duration.ofMinutes(29));
+    assertThat(written.isEmpty()).isTrue();
+
+    advanceTo(Duration.ofMinutes(30));
+    assertThat(written.readRecordsToList()).singleElement().satisfies(tombstone -> {
+      assertThat(tombstone.key()).isEqualTo("ov-ended");
+      assertThat(tombstone.value()).isNull();
+    });
+    KeyValueStore<String, ScheduleOverride> store = driver.getKeyValueStore(
+        io.pagewire.escalation.schedule.ScheduleOverrides.STORE);
+    assertThat(store.get("ov-ended")).isNull();
+    assertThat(store.get("ov-current")).isNotNull();
+    assertThat(counter("pagewire.escalation.expired.overrides")).isEqualTo(1.0);
+  }
+
+  private static ScheduleOverride override(String id, Instant start, Instant end) {
+    return ScheduleOverride.newBuilder().setOverrideId(id).setSchedule("primary").setUser("alice").setReplaces(null)
+        .setStart(start).setEnd(end).setCreatedBy("alice").setCreatedAt(start).build();
+  }
+
+  /** Half of Kafka's default record limit (1 MiB): a changelog record beyond the limit fails the task for good. */
+  private static final int RECORD_BOUND = 512 * 1024;
+
+  @Test
+  void shouldKeepEveryStoredRecordOfAnIncidentUnderAFixedByteBoundThroughFiftyThousandAlerts() {
+    start(config(null, 1, 0, SWEEP));
+    String huge = "x".repeat(64 * 1024);
+    IncidentEvent opening = opened("inc-storm", Priority.P1, T0);
+    opening.setTitle(huge);
+    opening.getAlert().setAnnotations(Map.of("summary", huge));
+    events.pipeInput("inc-storm", opening, T0);
+    List<Integer> sizes = new java.util.ArrayList<>();
+    for (int i = 2; i <= 50_001; i++) {
+      Instant at = T0.plusMillis(i);
+      IncidentEvent added = event("inc-storm", i, IncidentEventType.ALERT_ADDED, Priority.P1, at);
+      if (i % 1000 == 0) {
+        added.setTitle(huge); // now and then a title far over the bound
+      }
+      events.pipeInput("inc-storm", added, at);
+      if (i % 1000 == 0) {
+        sizes.addAll(storedSizes("inc-storm"));
+      }
+    }
+    // Then as much as people can add: every note allowed, and re-assignments, each with the longest note the API takes.
+    String longest = "n".repeat(io.pagewire.escalation.state.TextBounds.NOTE_BYTES);
+    for (int i = 0; i < io.pagewire.escalation.state.IncidentLifecycle.MAX_NOTES + 1 + TimelineLog.MAX; i++) {
+      Instant at = T0.plusSeconds(60 + i);
+      IncidentCommand command = command("inc-storm",
+          i <= io.pagewire.escalation.state.IncidentLifecycle.MAX_NOTES ? CommandType.ADD_NOTE : CommandType.REASSIGN,
+          "alice", at);
+      command.setNote(longest);
+      command.setUser("bob");
+      send(command);
+      if (i % 50 == 0) {
+        sizes.addAll(storedSizes("inc-storm"));
+      }
+    }
+    sizes.addAll(storedSizes("inc-storm"));
+
+    IncidentState state = incident("inc-storm");
+    KeyValueStore<String, IncidentTimeline> timelines = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
+    assertThat(state.getNotes()).hasSize(io.pagewire.escalation.state.IncidentLifecycle.MAX_NOTES);
+    assertThat(state.getTitle()).hasSizeLessThanOrEqualTo(io.pagewire.escalation.state.TextBounds.TITLE_BYTES);
+    assertThat(timelines.get("inc-storm").getEvents()).hasSize(TimelineLog.MAX);
+    assertThat(timelines.get("inc-storm").getDropped()).isGreaterThan(50_000 - TimelineLog.MAX);
+    assertThat(sizes).isNotEmpty().allSatisfy(size -> assertThat(size).isLessThan(RECORD_BOUND));
+  }
+
+  /**
+   * The encoded sizes of the incident's state and timeline copy. Also drops what the driver
+   * captured so far (it keeps every record produced, changelogs included, until read).
+   */
+  private List<Integer> storedSizes(String id) {
+    for (String topic : driver.producedTopicNames()) {
+      driver.createOutputTopic(topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
+    }
+    KeyValueStore<String, IncidentTimeline> timelines = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
+    return List.of(
+        io.pagewire.schemas.serde.AvroSerde.of(IncidentState.class).serializer().serialize("s", incident(id)).length,
+        io.pagewire.schemas.serde.AvroSerde.of(IncidentTimeline.class).serializer().serialize("t", timelines.get(id)).length);
   }
 }
