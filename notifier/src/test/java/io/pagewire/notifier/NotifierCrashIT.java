@@ -10,9 +10,9 @@ import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.schemas.DeliveryOutcome;
 import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.Topics;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.pagewire.testsupport.ChildJvm;
+import io.pagewire.testsupport.TopicReader;
+import io.pagewire.testsupport.WebhookReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,17 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,18 +84,18 @@ class NotifierCrashIT {
     for (int kill = 1; kill <= KILLS; kill++) {
       int target = kill * PAGES / (KILLS + 1);
       long t0 = System.nanoTime();
-      Process child = startChild();
+      ChildJvm child = startChild();
       System.out.printf("NotifierCrashIT: child %d ready after %d ms%n", kill, (System.nanoTime() - t0) / 1_000_000);
       try {
         await().atMost(WAIT).until(() -> receiver.received("/hook").size() >= target);
       } finally {
-        child.destroyForcibly().waitFor();
+        child.kill();
         System.out.printf("NotifierCrashIT: killed child %d after %d ms with %d posts received%n", kill,
             (System.nanoTime() - t0) / 1_000_000, receiver.received("/hook").size());
       }
     }
     long t0 = System.nanoTime();
-    Process last = startChild();
+    ChildJvm last = startChild();
     System.out.printf("NotifierCrashIT: last child ready after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     try {
       await().atMost(WAIT).until(() -> distinctIds().size() == PAGES);
@@ -110,8 +103,7 @@ class NotifierCrashIT {
       List<NotificationReceipt> receipts = awaitReceipts();
       assertThat(receipts).allMatch(r -> r.getOutcome() == DeliveryOutcome.DELIVERED);
     } finally {
-      last.destroy();
-      last.waitFor();
+      last.stop(Duration.ofSeconds(30));
     }
 
     int posts = receiver.received("/hook").size();
@@ -127,54 +119,19 @@ class NotifierCrashIT {
 
   /** One receipt per page: the receipts are written in the same transaction as the delivery log, so none is lost or doubled either. */
   private static List<NotificationReceipt> awaitReceipts() {
-    Properties props = KafkaSettings.common(config, "crash-it-reader");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      String topic = Topics.NOTIFICATION_RECEIPTS.name();
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      List<NotificationReceipt> receipts = new ArrayList<>();
-      await().atMost(WAIT).until(() -> {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          receipts.add(Topics.NOTIFICATION_RECEIPTS.valueSerde().deserializer().deserialize(topic, r.value()));
-        }
-        return receipts.stream().map(NotificationReceipt::getNotificationId).distinct().count() == PAGES;
-      });
+    try (TopicReader<String, NotificationReceipt> reader = TopicReader.of(config, Topics.NOTIFICATION_RECEIPTS)) {
+      await().atMost(WAIT).until(() -> reader.values().stream().map(NotificationReceipt::getNotificationId).distinct().count() == PAGES);
+      List<NotificationReceipt> receipts = reader.values();
       Map<String, Long> perId = receipts.stream().collect(Collectors.groupingBy(NotificationReceipt::getNotificationId, Collectors.counting()));
       assertThat(perId.values()).allMatch(n -> n == 1);
       return receipts;
     }
   }
 
-  private static Process startChild() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        NotifierChild.class.getName(), kafka.bootstrapServers(), receiver.url("/hook"), stateDir.toString())
-        .redirectErrorStream(true)
-        .start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Boolean> ready = new CompletableFuture<>();
-    Thread pump = new Thread(() -> {
-      try {
-        for (String line; (line = out.readLine()) != null; ) {
-          if (line.equals("READY")) {
-            ready.complete(true);
-          } else if (!line.contains(" INFO ") || line.contains("assigned") || line.contains("loaded") || line.contains("started")) {
-            System.out.println("child> " + line);
-          }
-        }
-      } catch (java.io.IOException e) {
-        // the child died
-      }
-      ready.complete(false);
-    });
-    pump.setDaemon(true);
-    pump.start();
-    assertThat(ready.get(60, TimeUnit.SECONDS)).as("child notifier started").isTrue();
-    return child;
+  private static ChildJvm startChild() {
+    return ChildJvm.start("notifier", line -> !line.contains(" INFO ") || line.contains("assigned") || line.contains("loaded")
+            || line.contains("started"), NotifierChild.class, kafka.bootstrapServers(), receiver.url("/hook"), stateDir.toString())
+        .awaitReady(Duration.ofSeconds(60));
   }
 
 }

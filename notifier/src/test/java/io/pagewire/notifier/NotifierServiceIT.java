@@ -1,6 +1,6 @@
 package io.pagewire.notifier;
 
-import static io.pagewire.notifier.WebhookReceiver.Answer.status;
+import static io.pagewire.testsupport.WebhookReceiver.Answer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +15,7 @@ import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.TimelineEventType;
 import io.pagewire.schemas.Topics;
+import io.pagewire.testsupport.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -15,6 +15,7 @@ import io.pagewire.schemas.NotificationReceipt;
 import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.TimelineEventType;
 import io.pagewire.schemas.Topics;
+import io.pagewire.testsupport.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.pagewire.notifier.delivery;
 
-import static io.pagewire.notifier.WebhookReceiver.Answer.status;
+import static io.pagewire.testsupport.WebhookReceiver.Answer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagewire.notifier.TestRequests;
-import io.pagewire.notifier.WebhookReceiver;
+import io.pagewire.testsupport.WebhookReceiver;
 import io.pagewire.notifier.channel.Channel;
 import io.pagewire.notifier.channel.Delivery;
 import io.pagewire.notifier.channel.webhook.WebhookChannel;

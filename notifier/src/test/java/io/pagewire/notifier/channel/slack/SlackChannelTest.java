@@ -1,11 +1,11 @@
 package io.pagewire.notifier.channel.slack;
 
-import static io.pagewire.notifier.WebhookReceiver.Answer.status;
+import static io.pagewire.testsupport.WebhookReceiver.Answer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.notifier.TestRequests;
-import io.pagewire.notifier.WebhookReceiver;
+import io.pagewire.testsupport.WebhookReceiver;
 import io.pagewire.notifier.channel.Delivery;
 import io.pagewire.notifier.template.Templates;
 import io.pagewire.platform.config.Secret;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.notifier.TestRequests;
-import io.pagewire.notifier.WebhookReceiver;
+import io.pagewire.testsupport.WebhookReceiver;
 import io.pagewire.notifier.channel.Delivery;
 import io.pagewire.platform.config.Secret;
 import io.pagewire.platform.http.Json;
