@@ -10,12 +10,13 @@ import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.Json;
-import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.Priority;
 import io.pagewire.schemas.Topics;
+import io.pagewire.testsupport.TopicReader;
+import io.pagewire.testsupport.TopicWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,11 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,8 +47,7 @@ class EscalationServiceIT {
   Path tmp;
 
   private final List<AutoCloseable> open = new ArrayList<>();
-  private KafkaConsumer<String, NotificationRequest> consumer;
-  private final List<NotificationRequest> received = new ArrayList<>();
+  private TopicReader<String, NotificationRequest> pages;
 
   @BeforeAll
   static void startKafka() {
@@ -76,12 +71,7 @@ class EscalationServiceIT {
 
   @BeforeEach
   void subscribe() {
-    consumer = new KafkaConsumer<>(KafkaSettings.consumer(config(tmp), "it-pages", "it-pages-" + System.nanoTime()),
-        Topics.NOTIFICATION_REQUESTS.keySerde().deserializer(), Topics.NOTIFICATION_REQUESTS.valueSerde().deserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFICATION_REQUESTS.name()).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    pages = TopicReader.of(config(tmp), Topics.NOTIFICATION_REQUESTS);
   }
 
   @AfterEach
@@ -89,7 +79,7 @@ class EscalationServiceIT {
     for (int i = open.size() - 1; i >= 0; i--) {
       open.get(i).close();
     }
-    consumer.close();
+    pages.close();
   }
 
   private EscalationService startService(Path stateDir) {
@@ -101,27 +91,19 @@ class EscalationServiceIT {
   }
 
   private void publish(IncidentEvent event) {
-    try (KafkaProducer<String, IncidentEvent> producer = new KafkaProducer<>(
-        KafkaSettings.producer(config(tmp), "it-events"),
-        Topics.INCIDENT_EVENTS.keySerde().serializer(), Topics.INCIDENT_EVENTS.valueSerde().serializer())) {
-      producer.send(new ProducerRecord<>(Topics.INCIDENT_EVENTS.name(), null, event.getAt().toEpochMilli(),
-          event.getIncidentId(), event)).get();
-    } catch (Exception e) {
-      throw new AssertionError("cannot publish " + event.getEventId(), e);
+    try (TopicWriter<String, IncidentEvent> events = TopicWriter.of(config(tmp), Topics.INCIDENT_EVENTS)) {
+      events.send(event.getIncidentId(), event, event.getAt().toEpochMilli());
     }
   }
 
   /** Notification ids of {@code incidentId} seen so far (read_committed), with how often each came. */
   private Map<String, Long> pages(String incidentId) {
-    for (ConsumerRecord<String, NotificationRequest> r : consumer.poll(Duration.ofMillis(100))) {
-      received.add(r.value());
-    }
-    return received.stream().filter(n -> n.getIncidentId().equals(incidentId))
+    return pages.values().stream().filter(n -> n.getIncidentId().equals(incidentId))
         .collect(Collectors.groupingBy(NotificationRequest::getNotificationId, Collectors.counting()));
   }
 
   private NotificationRequest page(String notificationId) {
-    return received.stream().filter(n -> n.getNotificationId().equals(notificationId)).findFirst().orElseThrow();
+    return pages.values().stream().filter(n -> n.getNotificationId().equals(notificationId)).findFirst().orElseThrow();
   }
 
   @Test
