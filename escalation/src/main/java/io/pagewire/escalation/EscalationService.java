@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.HostInfo;
@@ -70,6 +71,12 @@ public final class EscalationService extends StreamsService implements IncidentS
   public ReadOnlyKeyValueStore<String, IncidentTimeline> timelines() {
     return streams().store(StoreQueryParameters.fromNameAndType(
         EscalationTopology.TIMELINE_STORE, QueryableStoreTypes.keyValueStore()));
+  }
+
+  @Override
+  public ReadOnlyKeyValueStore<Bytes, byte[]> opened() {
+    return streams().store(StoreQueryParameters.fromNameAndType(
+        EscalationTopology.OPENED_STORE, QueryableStoreTypes.keyValueStore()));
   }
 
   @Override

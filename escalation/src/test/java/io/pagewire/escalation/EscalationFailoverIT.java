@@ -143,9 +143,11 @@ class EscalationFailoverIT {
     assertThat(one.statusCode()).isEqualTo(200);
     assertThat(Json.MAPPER.readTree(one.body()).path("id").asText()).isEqualTo(held);
     assertThat(Json.MAPPER.readTree(one.body()).path("timeline").size()).isEqualTo(2);
-    JsonNode all = Json.MAPPER.readTree(client.send(HttpRequest.newBuilder(URI.create(base)).build(),
+    // Both instances' incidents on one page (a page holds at most 1000).
+    JsonNode all = Json.MAPPER.readTree(client.send(HttpRequest.newBuilder(URI.create(base + "?limit=1000")).build(),
         HttpResponse.BodyHandlers.ofString()).body());
     assertThat(all.path("incidents").size()).isEqualTo(INCIDENTS);
+    assertThat(all.path("nextPageToken").isNull()).isTrue();
 
     // Killed one second before every level-2 escalation is due, so the time to those pages is the failover's.
     Instant deadline = openedAt.plus(ACK_WITHIN);

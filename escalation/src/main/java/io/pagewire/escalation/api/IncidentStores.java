@@ -4,6 +4,7 @@ import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentTimeline;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -18,6 +19,13 @@ public interface IncidentStores {
 
   /** This instance's incident timelines; throws {@link InvalidStateStoreException} while not queryable. */
   ReadOnlyKeyValueStore<String, IncidentTimeline> timelines();
+
+  /**
+   * This instance's newest-first index of its incidents
+   * ({@link io.pagewire.escalation.topology.OpenedIndex} keys); throws
+   * {@link InvalidStateStoreException} while not queryable.
+   */
+  ReadOnlyKeyValueStore<Bytes, byte[]> opened();
 
   /** The instance that holds {@code incidentId} when it is another one; empty when it is this one. */
   Optional<String> ownerElsewhere(String incidentId);

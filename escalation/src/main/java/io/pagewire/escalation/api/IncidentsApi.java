@@ -2,6 +2,8 @@ package io.pagewire.escalation.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.escalation.links.LinkSigner;
+import io.pagewire.escalation.state.TextBounds;
+import io.pagewire.escalation.topology.OpenedIndex;
 import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.AcknowledgedWriter;
@@ -13,7 +15,6 @@ import io.pagewire.platform.http.Response;
 import io.pagewire.schemas.CommandType;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentState;
-import io.pagewire.schemas.IncidentStatus;
 import io.pagewire.schemas.NoteKind;
 import io.pagewire.schemas.Topics;
 import java.io.IOException;
@@ -38,9 +39,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +50,11 @@ import org.slf4j.LoggerFactory;
  * The incidents API.
  *
  * <ul>
- *   <li>{@code GET /api/v1/incidents[?status=triggered|acknowledged|snoozed|resolved]}:
- *       {@code {"incidents": [...]}}, newest first ({@link IncidentView}, without timelines),
- *       from every instance.</li>
+ *   <li>{@code GET /api/v1/incidents[?status=&priority=&team=&since=&limit=&pageToken=]}
+ *       ({@link ListQuery}): {@code {"incidents": [...], "nextPageToken": ...}}, newest first
+ *       ({@link IncidentView}, without timelines), from every instance; {@code nextPageToken}
+ *       is null on the last page. A page may hold fewer than {@code limit} incidents while more
+ *       follow (each instance reads a bounded part of its index per request).</li>
  *   <li>{@code GET /api/v1/incidents/{id}}: one incident with its notes and timeline, or 404.</li>
  *   <li>{@code POST /api/v1/incidents/{id}/acknowledge}, {@code /resolve}, {@code /escalate}
  *       (page the next step now), {@code /snooze} {@code {"for": "30m"}}, {@code /reassign}
@@ -58,7 +62,9 @@ import org.slf4j.LoggerFactory;
  *       "owner": "bob", "due": "2026-12-01"}} (kinds {@code comment} (default), {@code root_cause},
  *       {@code resolution}, {@code lesson_learned}, {@code action_item}); every body may carry
  *       {@code "note"} (a remark for the timeline) and, without per-user credentials,
- *       {@code "actor"}. 404 for an unknown incident, 400 for a bad body; otherwise 202
+ *       {@code "actor"}. Notes and note texts are at most {@link TextBounds#NOTE_BYTES} bytes,
+ *       actors, users and owners {@link TextBounds#NAME_BYTES} (400 {@code field_too_long}
+ *       beyond). 404 for an unknown incident, 400 for a bad body; otherwise 202
  *       {@code {"commandId","incidentId","type"}} once Kafka has the command, 503 when it does
  *       not say so in time. Commands take effect asynchronously; one that does not apply (an
  *       acknowledgement of an acknowledged incident, anything but a note on a resolved one) is
@@ -113,29 +119,117 @@ public final class IncidentsApi implements AutoCloseable {
     api.publicRoute("POST", "/api/v1/links/{token}", this::followLink);
   }
 
+  /**
+   * One page of incidents, newest first, from every instance. Each instance walks its
+   * newest-first index ({@link OpenedIndex}) from the page token on, looks up each incident, and
+   * stops at {@code limit + 1} matches, at the first incident opened before {@code since}, or
+   * after {@value #MAX_SCAN} index entries, saying how far it got; the page holds what every
+   * instance covered, so a page may be shorter than {@code limit} while more follow. Nothing
+   * builds a list of every incident.
+   */
   private Response list(Request request) {
-    IncidentStatus wanted = statusFilter(request.query().get("status"));
-    List<IncidentView> found = new ArrayList<>();
-    try (KeyValueIterator<String, IncidentState> all = queryable(stores::incidents).all()) {
-      while (all.hasNext()) {
-        KeyValue<String, IncidentState> next = all.next();
-        if (wanted == null || next.value.getStatus() == wanted) {
-          found.add(IncidentView.of(next.value));
-        }
-      }
+    ListQuery query = ListQuery.parse(request.query(), Instant.now(clock));
+    LocalPage local;
+    try {
+      local = localPage(query);
     } catch (InvalidStateStoreException e) {
       throw notQueryable();
     }
-    if (!localOnly(request)) {
-      for (String instance : stores.otherInstances()) {
-        JsonNode answer = forward(instance, request, "/api/v1/incidents" + query(request));
-        for (JsonNode incident : answer.path("incidents")) {
-          found.add(Json.MAPPER.convertValue(incident, IncidentView.class));
+    if (localOnly(request)) {
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("incidents", local.incidents());
+      answer.put("scannedTo", local.scannedTo() != null ? ListQuery.token(local.scannedTo()) : null);
+      return Response.ok(answer);
+    }
+    List<LocalPage> pages = new ArrayList<>(List.of(local));
+    for (String instance : stores.otherInstances()) {
+      JsonNode answer = forward(instance, request, "/api/v1/incidents" + query.queryString());
+      List<IncidentView> found = new ArrayList<>();
+      for (JsonNode incident : answer.path("incidents")) {
+        found.add(Json.MAPPER.convertValue(incident, IncidentView.class));
+      }
+      JsonNode scannedTo = answer.path("scannedTo");
+      pages.add(new LocalPage(found, scannedTo.isTextual() ? ListQuery.parseToken(scannedTo.asText()) : null));
+    }
+    return Response.ok(merge(pages, query.limit()));
+  }
+
+  /** At most this many index entries are read per instance and request. */
+  static final int MAX_SCAN = 10_000;
+
+  /**
+   * What one instance found: at most {@code limit + 1} matches in index order, and the key of
+   * the last index entry it read when it stopped before the end (null: nothing more matches).
+   */
+  record LocalPage(List<IncidentView> incidents, Bytes scannedTo) {}
+
+  private LocalPage localPage(ListQuery query) {
+    ReadOnlyKeyValueStore<Bytes, byte[]> index = queryable(stores::opened);
+    ReadOnlyKeyValueStore<String, IncidentState> incidents = queryable(stores::incidents);
+    List<IncidentView> found = new ArrayList<>();
+    int scanned = 0;
+    try (KeyValueIterator<Bytes, byte[]> it = query.after() != null ? index.range(query.after(), null) : index.all()) {
+      while (it.hasNext()) {
+        Bytes key = it.next().key;
+        if (key.equals(query.after())) {
+          continue; // the page token is the last entry of the page before
+        }
+        OpenedIndex.Entry entry = OpenedIndex.parse(key);
+        if (query.since() != null && entry.openedAt().isBefore(query.since())) {
+          return new LocalPage(found, null); // older ones follow: none matches
+        }
+        IncidentState incident = incidents.get(entry.incidentId());
+        if (incident != null && query.matches(incident)) {
+          found.add(IncidentView.of(incident));
+          if (found.size() > query.limit()) {
+            return new LocalPage(found, key);
+          }
+        }
+        if (++scanned >= MAX_SCAN) {
+          return new LocalPage(found, key);
         }
       }
     }
-    found.sort(Comparator.comparing(IncidentView::openedAt).reversed().thenComparing(IncidentView::id));
-    return Response.ok(Map.of("incidents", found));
+    return new LocalPage(found, null);
+  }
+
+  /**
+   * The page the instances' answers make: everything up to the first place where some instance
+   * stopped is known, so the page is the first {@code limit} matches up to there, and the next
+   * page starts after its last incident (or after that place, when the page is shorter).
+   */
+  static Map<String, Object> merge(List<LocalPage> pages, int limit) {
+    Bytes frontier = null;
+    for (LocalPage page : pages) {
+      if (page.scannedTo() != null && (frontier == null || page.scannedTo().compareTo(frontier) < 0)) {
+        frontier = page.scannedTo();
+      }
+    }
+    List<IncidentView> known = new ArrayList<>();
+    for (LocalPage page : pages) {
+      for (IncidentView view : page.incidents()) {
+        if (frontier == null || key(view).compareTo(frontier) <= 0) {
+          known.add(view);
+        }
+      }
+    }
+    known.sort(Comparator.comparing(IncidentsApi::key));
+    Bytes next = null;
+    List<IncidentView> page = known;
+    if (known.size() > limit) {
+      page = known.subList(0, limit);
+      next = key(page.get(limit - 1));
+    } else if (frontier != null) {
+      next = frontier;
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("incidents", page);
+    answer.put("nextPageToken", next != null ? ListQuery.token(next) : null);
+    return answer;
+  }
+
+  private static Bytes key(IncidentView view) {
+    return OpenedIndex.key(view.openedAt(), view.id());
   }
 
   private Response get(Request request) {
@@ -160,7 +254,7 @@ public final class IncidentsApi implements AutoCloseable {
         .setIncidentId(incidentId)
         .setType(type)
         .setActor(actor(request, body))
-        .setNote(text(body, "note"))
+        .setNote(bounded(body, "note", TextBounds.NOTE_BYTES))
         .setVia(request.headers().containsKey("X-Pagewire-Cli") ? "cli" : "api")
         // Avro keeps milliseconds; truncating here keeps the API's answer equal to what is stored.
         .setAt(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
@@ -187,7 +281,7 @@ public final class IncidentsApi implements AutoCloseable {
   }
 
   private static void reassign(Fields f) {
-    String user = text(f.body, "user");
+    String user = bounded(f.body, "user", TextBounds.NAME_BYTES);
     if (user == null || user.isBlank()) {
       throw HttpError.badRequest("reassign needs {\"user\": \"<user id>\"}");
     }
@@ -195,7 +289,7 @@ public final class IncidentsApi implements AutoCloseable {
   }
 
   private static void note(Fields f) {
-    String text = text(f.body, "text");
+    String text = bounded(f.body, "text", TextBounds.NOTE_BYTES);
     if (text == null || text.isBlank()) {
       throw HttpError.badRequest("a note needs {\"text\": \"...\"}");
     }
@@ -207,7 +301,7 @@ public final class IncidentsApi implements AutoCloseable {
       throw HttpError.badRequest("kind must be comment, root_cause, resolution, lesson_learned or action_item, not '"
           + kindText + "'");
     }
-    f.command.setNote(text).setNoteKind(kind).setOwner(text(f.body, "owner"));
+    f.command.setNote(text).setNoteKind(kind).setOwner(bounded(f.body, "owner", TextBounds.NAME_BYTES));
     String due = text(f.body, "due");
     if (due != null) {
       try {
@@ -340,14 +434,9 @@ public final class IncidentsApi implements AutoCloseable {
     return "true".equals(request.headers().getFirst(LOCAL_ONLY_HEADER));
   }
 
-  private static String query(Request request) {
-    String status = request.query().get("status");
-    return status == null ? "" : "?status=" + URLEncoder.encode(status, StandardCharsets.UTF_8);
-  }
-
   private static String actor(Request request, JsonNode body) {
     String actor = request.actor();
-    String claimed = text(body, "actor");
+    String claimed = bounded(body, "actor", TextBounds.NAME_BYTES);
     if (TRUSTED_BODY_ACTOR.contains(actor) && claimed != null && !claimed.isBlank()) {
       return claimed;
     }
@@ -366,15 +455,19 @@ public final class IncidentsApi implements AutoCloseable {
     return HttpError.unavailable("incidents are not queryable yet (starting or rebalancing); retry");
   }
 
-  private static IncidentStatus statusFilter(String status) {
-    if (status == null || status.isEmpty()) {
-      return null;
+  /**
+   * The text of {@code field}, which may be at most {@code maxBytes} bytes in UTF-8: stored
+   * records stay bounded ({@link TextBounds}). Longer is answered 400 naming the field and the limit.
+   */
+  private static String bounded(JsonNode body, String field, int maxBytes) {
+    String value = text(body, field);
+    if (value != null) {
+      int bytes = TextBounds.utf8Length(value);
+      if (bytes > maxBytes) {
+        throw new HttpError(400, "field_too_long", field + ": at most " + maxBytes + " bytes (UTF-8), not " + bytes);
+      }
     }
-    try {
-      return IncidentStatus.valueOf(status.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw HttpError.badRequest("status must be triggered, acknowledged, snoozed or resolved, not '" + status + "'");
-    }
+    return value;
   }
 
   private static String text(JsonNode body, String field) {
