@@ -12,14 +12,14 @@ import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.config.Secret;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.Json;
-import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.Topics;
+import io.pagewire.testsupport.FreePorts;
+import io.pagewire.testsupport.TopicReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,17 +28,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +54,6 @@ class IngestServiceIT {
   private static final String PASSWORD = "s3cret-password";
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static final List<ConsumerRecord<String, Alert>> CONSUMED = new ArrayList<>();
 
   private static EmbeddedKafka kafka;
   private static MeterRegistry metrics;
@@ -66,7 +61,7 @@ class IngestServiceIT {
   private static HttpApi openApi;
   private static HttpApi bearerApi;
   private static HttpApi basicApi;
-  private static KafkaConsumer<String, Alert> consumer;
+  private static TopicReader<String, Alert> alertsTopic;
 
   @BeforeAll
   static void startBrokerAndApis() throws IOException {
@@ -82,17 +77,12 @@ class IngestServiceIT {
     basicApi = startApi(config(kafka.bootstrapServers(), Duration.ofSeconds(10),
         new PagewireConfig.Auth(null, USER, Secret.of(PASSWORD))).http(), service);
 
-    consumer = new KafkaConsumer<>(KafkaSettings.consumer(config, "ingest-it", "ingest-it-" + UUID.randomUUID()),
-        Topics.ALERTS.keySerde().deserializer(), Topics.ALERTS.valueSerde().deserializer());
-    List<TopicPartition> partitions = IntStream.range(0, config.topics().partitions())
-        .mapToObj(p -> new TopicPartition(Topics.ALERTS.name(), p)).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    alertsTopic = TopicReader.of(config, Topics.ALERTS);
   }
 
   @AfterAll
   static void stopEverything() {
-    for (AutoCloseable c : new AutoCloseable[] {openApi, bearerApi, basicApi, service, consumer, kafka}) {
+    for (AutoCloseable c : new AutoCloseable[] {openApi, bearerApi, basicApi, service, alertsTopic, kafka}) {
       try {
         if (c != null) {
           c.close();
@@ -345,10 +335,8 @@ class IngestServiceIT {
         .collect(Collectors.joining(",", "{\"version\":\"4\",\"alerts\":[", "]}"));
   }
 
-  private static int unusedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private static int unusedPort() {
+    return FreePorts.next();
   }
 
   // ---- helpers ----
@@ -372,14 +360,11 @@ class IngestServiceIT {
 
   /** The records of one webhook, read with the read_committed consumer, once {@code expected} of them arrived. */
   private static List<ConsumerRecord<String, Alert>> recordsOf(String requestId, int expected) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      consumer.poll(Duration.ofMillis(100)).forEach(CONSUMED::add);
-      return matching(requestId).size() >= expected;
-    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> matching(requestId).size() >= expected);
     return matching(requestId);
   }
 
   private static List<ConsumerRecord<String, Alert>> matching(String requestId) {
-    return CONSUMED.stream().filter(r -> r.value().getRequestId().equals(requestId)).toList();
+    return alertsTopic.records().stream().filter(r -> r.value().getRequestId().equals(requestId)).toList();
   }
 }
