@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.platform.config.PagewireConfig;
-import io.pagewire.platform.kafka.TopicAdmin;
+import io.pagewire.testsupport.TestBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,14 +15,12 @@ record RunningRouter(EmbeddedKafka kafka, PagewireConfig config, SimpleMeterRegi
 
   /** Starts a broker in {@code dir}, creates the topics and waits until the router runs with {@code base} settings. */
   static RunningRouter start(Path dir, PagewireConfig base) {
-    EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-    PagewireConfig config = base.withKafka(kafka.bootstrapServers(), dir.resolve("state"));
-    TopicAdmin.ensureTopics(config);
+    TestBroker broker = TestBroker.start(dir, base);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    RouterService service = new RouterService(config, registry);
+    RouterService service = new RouterService(broker.config(), registry);
     service.start();
     await().atMost(Duration.ofSeconds(60)).until(service::ready);
-    return new RunningRouter(kafka, config, registry, service);
+    return new RunningRouter(broker.kafka(), broker.config(), registry, service);
   }
 
   @Override
