@@ -31,8 +31,24 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class Lag implements AutoCloseable {
 
-  /** Lag summed over the group's partitions, and the committed offsets summed over its input topics. */
-  record Snapshot(long lag, long committedInput, long endInput) {}
+  /**
+   * Lag summed over the group's partitions; committed and end offsets summed over its input
+   * topics and over its repartition topics (the input of its last stage, when it has any).
+   */
+  record Snapshot(long lag, long committedInput, long endInput, long committedRepartition, long endRepartition, boolean repartitioned) {
+    long inputLag() {
+      return endInput - committedInput;
+    }
+
+    /** Offsets committed by the last stage: the records that went all the way through. */
+    long committedLast() {
+      return repartitioned ? committedRepartition : committedInput;
+    }
+
+    long endLast() {
+      return repartitioned ? endRepartition : endInput;
+    }
+  }
 
   private final String bootstrapServers;
   private final Admin admin;
@@ -67,6 +83,8 @@ final class Lag implements AutoCloseable {
       long lag = 0;
       long committedInput = 0;
       long endInput = 0;
+      long committedRepartition = 0;
+      long endRepartition = 0;
       for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
         OffsetAndMetadata offset = committed.get(end.getKey());
         long position = offset == null ? 0 : offset.offset();
@@ -74,9 +92,12 @@ final class Lag implements AutoCloseable {
         if (inputTopics.contains(end.getKey().topic())) {
           committedInput += position;
           endInput += end.getValue();
+        } else {
+          committedRepartition += position;
+          endRepartition += end.getValue();
         }
       }
-      return new Snapshot(lag, committedInput, endInput);
+      return new Snapshot(lag, committedInput, endInput, committedRepartition, endRepartition, topics.size() > inputTopics.stream().filter(topics::contains).count());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

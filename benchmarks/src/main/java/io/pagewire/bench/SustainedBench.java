@@ -134,14 +134,24 @@ final class SustainedBench {
         long missing = probes.size() - latencies.size();
         System.out.printf("  load: %,d alerts accepted in %.1f s = %,.0f alerts/s (target rate %,d; %d ticks skipped, all %d POSTs busy; %d failed POSTs)%n",
             accepted.get(), loadSeconds, accepted.get() / loadSeconds, rate, skipped.get(), MAX_IN_FLIGHT, failed.get());
-        System.out.printf("  probes: %d posted, %d paged, %d without a page, %d failed POSTs%n",
+        System.out.printf("  probes: %d posted, %d paged, %d without a page (waited until lag 0 or 120 s, then 10 s), %d failed POSTs%n",
             probes.size(), latencies.size(), missing, probeFailures.get());
-        boolean ok = missing == 0 && !latencies.isEmpty();
-        double p50 = Report.percentile(latencies, 50);
-        double p99 = Report.percentile(latencies, 99);
-        ok &= Report.target("new P0 POST→page p50", String.format("%.0f ms", p50), "≤ 150 ms", p50 <= 150);
-        ok &= Report.target("new P0 POST→page p99", String.format("%.0f ms (of %d)", p99, latencies.size()), "≤ 500 ms", p99 <= 500);
-        System.out.printf("  %-46s %.0f ms%n", "new P0 POST→page max:", latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
+        // A probe without a page counts as slower than every paged one: percentiles are over all probes posted.
+        List<Double> all = new ArrayList<>(latencies);
+        for (long i = 0; i < missing; i++) {
+          all.add(Double.POSITIVE_INFINITY);
+        }
+        boolean ok = !all.isEmpty();
+        double p50 = Report.percentile(all, 50);
+        double p99 = Report.percentile(all, 99);
+        double max = all.isEmpty() ? Double.NaN : all.get(all.size() - 1);
+        ok &= Report.target("new P0 POST→page p50", millis(p50, all.size()), "≤ 150 ms", p50 <= 150);
+        ok &= Report.target("new P0 POST→page p99", millis(p99, all.size()), "≤ 500 ms", p99 <= 500);
+        System.out.printf("  %-46s %s%n", "new P0 POST→page max:", millis(max, all.size()));
+        if (missing > 0 && !latencies.isEmpty()) {
+          System.out.printf("  %-46s min %.0f ms, median %.0f ms, max %.0f ms%n", "of the " + latencies.size() + " paged probes:",
+              latencies.get(0), Report.percentile(latencies, 50), latencies.get(latencies.size() - 1));
+        }
         System.out.printf("  %-46s router %,d records, escalation %,d records%n", "max consumer lag seen (every 250 ms):", maxRouterLag.get(), maxEscalationLag.get());
         System.out.printf("  %-46s %s%n", "lag 0 after the load stopped:", drained < 0 ? "not within 120 s" : String.format("%.2f s", drained));
         System.out.printf("  %-46s %.0f MB%n", "peak RSS of the demo:", demo.peakRssBytes() / 1024.0 / 1024.0);
@@ -149,6 +159,10 @@ final class SustainedBench {
         return ok ? 0 : 1;
       }
     }
+  }
+
+  private static String millis(double value, int of) {
+    return (Double.isInfinite(value) ? "no page" : String.format("%.0f ms", value)) + " (of " + of + ")";
   }
 
   /** Seconds until the router's and escalation's lag are 0, or -1 after the time-out. */
