@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.platform.http.Json;
+import io.pagewire.testsupport.WebhookReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.kafka.embedded.EmbeddedKafka;
+import io.pagewire.testsupport.WebhookReceiver;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

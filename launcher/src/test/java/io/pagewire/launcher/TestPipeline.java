@@ -5,9 +5,9 @@ import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.platform.config.ConfigLoader;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.Json;
+import io.pagewire.testsupport.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,11 +81,7 @@ final class TestPipeline implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.next();
   }
 
   @Override
