@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.schemas.Topics;
+import io.pagewire.testsupport.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
