@@ -1,6 +1,9 @@
 package io.pagewire.launcher;
 
 import io.pagewire.kafka.embedded.EmbeddedKafka;
+import io.pagewire.notifier.channel.ChannelRegistry;
+import io.pagewire.notifier.template.Templates;
+import io.pagewire.platform.config.ConfigCheck;
 import io.pagewire.platform.config.ConfigException;
 import io.pagewire.platform.config.ConfigLoader;
 import io.pagewire.platform.config.PagewireConfig;
@@ -21,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * pagewire run [--config FILE] [--data-dir DIR]   every service and an embedded broker in this JVM
  * pagewire service NAME [--config FILE]            one service against kafka.bootstrapServers
- * pagewire check-config [--config FILE]            validate a configuration file and exit
+ * pagewire check-config [--config FILE]            validate a configuration file (every channel and
+ *                                                  template included) and exit; each problem is one
+ *                                                  line with its file, line and column
  * </pre>
  *
  * Without {@code --config} the sample configuration (config/pagewire.yaml) is used.
@@ -31,12 +36,22 @@ public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
   static final String SAMPLE_CONFIG = "pagewire.yaml";
 
+  /**
+   * The services' own checks of a configuration, run wherever this command reads one (check-config,
+   * run, service), so that a bad channel or template is reported with its line before anything
+   * starts: the notifier binds every channel's typed settings and compiles its templates.
+   */
+  static final List<ConfigCheck> CHECKS = List.of(ChannelRegistry::check, Templates::check);
+
   private Main() {}
 
   public static void main(String[] args) {
     try {
       System.exit(run(args));
-    } catch (ConfigException | IllegalArgumentException e) {
+    } catch (ConfigException e) {
+      e.problems().forEach(problem -> System.err.println("pagewire: " + problem));
+      System.exit(2);
+    } catch (IllegalArgumentException e) {
       System.err.println("pagewire: " + e.getMessage());
       System.exit(2);
     }
@@ -172,13 +187,13 @@ public final class Main {
 
     PagewireConfig config() {
       if (configFile != null) {
-        return ConfigLoader.load(configFile);
+        return ConfigLoader.load(configFile, CHECKS);
       }
       try (InputStream in = Main.class.getClassLoader().getResourceAsStream(SAMPLE_CONFIG)) {
         if (in == null) {
           throw new ConfigException("the sample configuration is missing from the jar");
         }
-        return ConfigLoader.parse("sample configuration (config/pagewire.yaml)", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        return ConfigLoader.parse("sample configuration (config/pagewire.yaml)", new String(in.readAllBytes(), StandardCharsets.UTF_8), CHECKS);
       } catch (IOException e) {
         throw new ConfigException("cannot read the sample configuration: " + e.getMessage());
       }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pagewire.notifier.channel.console.ConsoleChannel;
+import io.pagewire.notifier.channel.http.HttpTimeouts;
+import io.pagewire.notifier.channel.slack.SlackConfig;
+import io.pagewire.notifier.channel.webhook.WebhookConfig;
 import io.pagewire.notifier.channel.webhook.WebhookChannel;
 import io.pagewire.platform.config.ConfigException;
 import io.pagewire.platform.config.ConfigLoader;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +91,7 @@ class ChannelRegistryTest {
             team-chat: {type: carrier-pigeon}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("notifier.channels.team-chat: unknown channel type 'carrier-pigeon' (known types: console, email, pagerduty, slack, teams, webhook)");
+        .hasMessage("notifier.channels.team-chat.type: unknown channel type 'carrier-pigeon' (known types: console, email, pagerduty, slack, teams, webhook)");
   }
 
   @Test
@@ -109,14 +113,15 @@ class ChannelRegistryTest {
             ops: {type: webhook, url: "http://localhost/x", retries: 3}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("notifier.channels.ops (type webhook): unknown key 'retries' (known here: headers, signingKey, timeout, url)");
+        .hasMessage("notifier.channels.ops.retries: unknown key for type webhook"
+            + " (known here: connectTimeout, headers, readTimeout, signingKey, url)");
     assertThatThrownBy(() -> create("""
         notifier:
           channels:
             console: {type: console, colour: red}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("notifier.channels.console (type console): unknown key 'colour'");
+        .hasMessageStartingWith("notifier.channels.console.colour: unknown key for type console");
   }
 
   @Test
@@ -127,8 +132,7 @@ class ChannelRegistryTest {
             ops: {type: webhook, url: "ftp://hooks.example.com/s3cr3t"}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("notifier.channels.ops (type webhook)")
-        .hasMessageContaining("url must be an absolute http:// or https:// URL")
+        .hasMessage("notifier.channels.ops.url: must be an absolute http:// or https:// URL")
         .message().doesNotContain("s3cr3t");
     assertThatThrownBy(() -> create("""
         notifier:
@@ -136,17 +140,61 @@ class ChannelRegistryTest {
             ops: {type: webhook}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("url is required");
+        .hasMessage("notifier.channels.ops.url: is required");
   }
 
   @Test
-  void shouldFailForABadTimeout() {
+  void shouldFailForABadTimeoutNamingItsKey() {
     assertThatThrownBy(() -> create("""
         notifier:
           channels:
-            ops: {type: webhook, url: "http://localhost/x", timeout: 5 minutes}
+            ops: {type: webhook, url: "http://localhost/x", readTimeout: 5m}
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("notifier.channels.ops (type webhook): timeout: ");
+        .hasMessage("notifier.channels.ops.readTimeout: must be between 1ms and 60s");
+    assertThatThrownBy(() -> create("""
+        notifier:
+          channels:
+            ops: {type: webhook, url: "http://localhost/x", connectTimeout: 5 minutes}
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("notifier.channels.ops.connectTimeout: ");
+  }
+
+  @Test
+  void shouldReadTheFormerTimeoutKeyAsTheReadTimeout() {
+    ChannelRegistry.Binding binding = ChannelRegistry.bind(ConfigLoader.parse("test.yaml", """
+        notifier:
+          channels:
+            ops: {type: webhook, url: "http://localhost/x", timeout: 3s}
+            chat: {type: slack, url: "http://localhost/y"}
+        """).notifier().channels());
+
+    assertThat(binding.problems()).isEmpty();
+    assertThat(((WebhookConfig) binding.channels().get("ops").config()).timeouts())
+        .isEqualTo(new HttpTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(3)));
+    assertThat(((SlackConfig) binding.channels().get("chat").config()).timeouts())
+        .isEqualTo(new HttpTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void shouldReportEveryProblemOfEveryChannelAtOnce() {
+    ChannelRegistry.Binding binding = ChannelRegistry.bind(ConfigLoader.parse("test.yaml", """
+        notifier:
+          channels:
+            console: {type: console}
+            ops: {type: webhook, url: "http://localhost/x", retries: 3, backoff: 1s}
+            chat: {type: slack}
+            pd: {type: pagerduty, routingKey: "k", readTimeout: 2h}
+            mail: {type: email, host: smtp.example.com, from: a@example.com, port: many}
+        """).notifier().channels());
+
+    assertThat(binding.problems()).extracting(Object::toString).containsExactly(
+        "notifier.channels.chat.url: is required",
+        "notifier.channels.mail.port: cannot read this value as a number",
+        "notifier.channels.ops.retries: unknown key for type webhook (known here: connectTimeout, headers, readTimeout, signingKey, url)",
+        "notifier.channels.ops.backoff: unknown key for type webhook (known here: connectTimeout, headers, readTimeout, signingKey, url)",
+        "notifier.channels.pd.readTimeout: must be between 1ms and 60s");
+    assertThat(binding.channels()).containsOnlyKeys("console");
   }
 }

@@ -19,7 +19,12 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Reads and checks the YAML configuration file. */
@@ -35,8 +40,16 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static PagewireConfig load(Path file) {
+    return load(file, List.of());
+  }
+
+  /**
+   * Reads {@code file}, checks it, and runs {@code checks} (a service's own checks, for example
+   * the notifier's channel binding); every problem a check finds is reported, each with its line.
+   */
+  public static PagewireConfig load(Path file, List<ConfigCheck> checks) {
     try (Reader reader = Files.newBufferedReader(file)) {
-      return parse(file.toString(), reader);
+      return parse(file.toString(), reader, checks);
     } catch (IOException e) {
       if (e instanceof JsonMappingException) {
         throw new ConfigException(describe(file.toString(), (JsonMappingException) e));
@@ -46,8 +59,13 @@ public final class ConfigLoader {
   }
 
   public static PagewireConfig parse(String name, String yaml) {
+    return parse(name, yaml, List.of());
+  }
+
+  /** As {@link #load(Path, List)}, for text named {@code name} in messages. */
+  public static PagewireConfig parse(String name, String yaml, List<ConfigCheck> checks) {
     try {
-      return parse(name, new StringReader(yaml));
+      return parse(name, new StringReader(yaml), checks);
     } catch (IOException e) {
       if (e instanceof JsonMappingException) {
         throw new ConfigException(describe(name, (JsonMappingException) e));
@@ -56,14 +74,63 @@ public final class ConfigLoader {
     }
   }
 
-  private static PagewireConfig parse(String name, Reader reader) throws IOException {
+  private static PagewireConfig parse(String name, Reader reader, List<ConfigCheck> checks) throws IOException {
     String text = new BufferedReader(reader).lines().collect(Collectors.joining("\n"));
     PagewireConfig config = text.isBlank() ? null : YAML.readValue(text, PagewireConfig.class);
     if (config == null) {
       config = PagewireConfig.defaults();
     }
     validate(name, config);
+    List<ConfigProblem> problems = new ArrayList<>(references(config));
+    for (ConfigCheck check : checks) {
+      problems.addAll(check.problems(config));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(located(name, ConfigLines.of(text), problems));
+    }
     return config;
+  }
+
+  /** Each problem as {@code FILE line L, column C: path: message}, in the order of the file. */
+  private static List<String> located(String name, ConfigLines lines, List<ConfigProblem> problems) {
+    record Located(ConfigProblem problem, JsonLocation where) {}
+    Comparator<Located> byPlace = Comparator.comparingInt(
+        (Located l) -> l.where() == null ? Integer.MAX_VALUE : l.where().getLineNr())
+        .thenComparingInt(l -> l.where() == null ? 0 : l.where().getColumnNr());
+    return problems.stream()
+        .map(problem -> new Located(problem, lines.find(problem.path()).orElse(null)))
+        .sorted(byPlace)
+        .map(l -> (l.where() == null ? name
+            : name + " line " + l.where().getLineNr() + ", column " + l.where().getColumnNr()) + ": " + l.problem())
+        .toList();
+  }
+
+  /**
+   * References between sections that every service relies on: the channel each contact method
+   * goes through, and the users, schedules, teams, policies and channels the escalation section
+   * names.
+   */
+  static List<ConfigProblem> references(PagewireConfig config) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    Set<String> channels = config.notifier().channels().keySet();
+    new TreeMap<>(config.users()).forEach((id, user) -> {
+      List<PagewireConfig.ContactMethod> methods = user.contactMethods();
+      for (int i = 0; i < methods.size(); i++) {
+        String channel = methods.get(i).channel();
+        if (!channels.contains(channel)) {
+          problems.add(new ConfigProblem("users." + id + ".contactMethods[" + i + "].channel",
+              "unknown notifier channel '" + channel + "' (known: " + String.join(", ", new TreeSet<>(channels)) + ")"));
+        }
+      }
+    });
+    String escalation = config.escalation().referenceProblem(config.users().keySet(), channels);
+    if (escalation != null) {
+      // "escalation.policies.p.steps[0].channels: unknown ..." names its key first.
+      int colon = escalation.indexOf(": ");
+      problems.add(colon > 0 ? new ConfigProblem(escalation.substring(0, colon), escalation.substring(colon + 2))
+          : new ConfigProblem("escalation", escalation));
+    }
+    return problems;
   }
 
   static void validate(String name, PagewireConfig config) {
@@ -78,10 +145,6 @@ public final class ConfigLoader {
       throw new ConfigException(name + ": http.host is " + http.host()
           + " but escalation.linkSigningKey is not set; one-click links need a key shared by every"
           + " instance and kept across restarts (e.g. linkSigningKey: ${file:/run/secrets/link-key}).");
-    }
-    String escalation = config.escalation().referenceProblem(config.users().keySet(), config.notifier().channels().keySet());
-    if (escalation != null) {
-      throw new ConfigException(name + ": " + escalation);
     }
     // Routes name policies and teams of the escalation section.
     List<String> routing = config.classification().unknownReferences(

@@ -7,6 +7,7 @@ import io.pagewire.schemas.Priority;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,5 +144,56 @@ class ConfigLoaderTest {
 
     assertThat(config.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(config.notifier().channels()).containsKey("console");
+  }
+
+  @Test
+  void namesTheLineOfEveryContactMethodThatGoesThroughAnUnknownChannel() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", """
+        notifier:
+          channels:
+            console: {type: console}
+        users:
+          alice:
+            contactMethods:
+              - {name: chat, channel: slack-ops}
+              - {name: log, channel: console}
+              - {name: mail, channel: email}
+        """))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            "c.yaml line 7, column 22: users.alice.contactMethods[0].channel: unknown notifier channel 'slack-ops' (known: console)",
+            "c.yaml line 9, column 22: users.alice.contactMethods[2].channel: unknown notifier channel 'email' (known: console)"));
+  }
+
+  @Test
+  void reportsEveryProblemOfAServiceCheckAtItsKeyInFileOrder() {
+    ConfigCheck check = config -> List.of(
+        new ConfigProblem("notifier.templates.body", "unclosed section"),
+        new ConfigProblem("notifier.channels.ops.retries", "unknown key"),
+        new ConfigProblem("notifier.channels.chat.url", "is required"),
+        new ConfigProblem("notifier.nowhere", "not in the file"));
+
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", """
+        notifier:
+          channels:
+            ops:
+              type: webhook
+              retries: 3
+            chat: {type: slack}
+          templates:
+            body: "{{#labels}}"
+        """, List.of(check)))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            // A key that is not written is reported at its nearest enclosing key that is.
+            "c.yaml line 1, column 1: notifier.nowhere: not in the file",
+            "c.yaml line 5, column 7: notifier.channels.ops.retries: unknown key",
+            "c.yaml line 6, column 5: notifier.channels.chat.url: is required",
+            "c.yaml line 8, column 5: notifier.templates.body: unclosed section"));
+  }
+
+  @Test
+  void runsNoServiceCheckWhenThereIsNothingToReport() {
+    PagewireConfig config = ConfigLoader.parse("c.yaml", "http: {port: 8081}\n", List.of(c -> List.of()));
+
+    assertThat(config.http().port()).isEqualTo(8081);
   }
 }

@@ -74,24 +74,24 @@ class EscalationConfigTest {
   void anUnknownUserInALayerIsNamedWithItsKey() {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", FULL.replace("[alice, bob], start", "[alice, zoe], start")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("c.yaml: escalation.schedules.primary.layers[0].users: unknown user 'zoe' (known: alice, bob, carol)");
+        .hasMessage("c.yaml line 11, column 12: escalation.schedules.primary.layers[0].users: unknown user 'zoe' (known: alice, bob, carol)");
   }
 
   @Test
   void anUnknownScheduleTeamUserOrPolicyReferenceIsNamedWithItsKey() {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", FULL.replace("{schedule: primary}]", "{schedule: secondary}]")))
-        .hasMessage("c.yaml: escalation.policies.payments.steps[0].targets[0].schedule: unknown schedule 'secondary' (known: primary)");
+        .hasMessage("c.yaml line 18, column 35: escalation.policies.payments.steps[0].targets[0].schedule: unknown schedule 'secondary' (known: primary)");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", FULL.replace("{team: payments}", "{team: billing}")))
-        .hasMessage("c.yaml: escalation.policies.payments.steps[1].targets[0].team: unknown team 'billing' (known: payments)");
+        .hasMessage("c.yaml line 19, column 35: escalation.policies.payments.steps[1].targets[0].team: unknown team 'billing' (known: payments)");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", FULL.replace("{user: carol}", "{user: mallory}")))
         .hasMessageContaining("escalation.policies.payments.steps[1].targets[1].user: unknown user 'mallory'");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", FULL.replace("{P0: payments}", "{P0: platform}")))
-        .hasMessage("c.yaml: escalation.defaultPolicies.P0: unknown policy 'platform' (known: payments)");
+        .hasMessage("c.yaml line 21, column 21: escalation.defaultPolicies.P0: unknown policy 'platform' (known: payments)");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", FULL.replace("members: [alice, bob], schedule: primary",
         "members: [alice], schedule: nights")))
-        .hasMessage("c.yaml: escalation.teams.payments.schedule: unknown schedule 'nights' (known: primary)");
+        .hasMessage("c.yaml line 14, column 34: escalation.teams.payments.schedule: unknown schedule 'nights' (known: primary)");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", FULL.replace("channels: [console]", "channels: [sms]")))
-        .hasMessage("c.yaml: escalation.policies.payments.steps[1].channels: unknown notifier channel 'sms' (known: console)");
+        .hasMessage("c.yaml line 19, column 68: escalation.policies.payments.steps[1].channels: unknown notifier channel 'sms' (known: console)");
   }
 
   @Test
@@ -100,7 +100,7 @@ class EscalationConfigTest {
         escalation:
           schedules:
             s: {layers: [{users: [alice]}]}
-        """)).hasMessage("c.yaml: escalation.schedules.s.layers[0].users: unknown user 'alice' (none is configured)");
+        """)).hasMessage("c.yaml line 3, column 19: escalation.schedules.s.layers[0].users: unknown user 'alice' (none is configured)");
   }
 
   @Test

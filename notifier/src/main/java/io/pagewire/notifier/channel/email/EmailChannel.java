@@ -45,9 +45,10 @@ public final class EmailChannel implements Channel {
     props.put(p + "host", config.host());
     props.put(p + "port", Integer.toString(config.port()));
     props.put(p + "auth", Boolean.toString(config.username() != null));
-    props.put(p + "connectiontimeout", Long.toString(config.timeout().toMillis()));
-    props.put(p + "timeout", Long.toString(config.timeout().toMillis()));
-    props.put(p + "writetimeout", Long.toString(config.timeout().toMillis()));
+    // Jakarta Mail waits forever by default; every connect, reply and write is bounded here.
+    props.put(p + "connectiontimeout", Long.toString(config.connectTimeout().toMillis()));
+    props.put(p + "timeout", Long.toString(config.readTimeout().toMillis()));
+    props.put(p + "writetimeout", Long.toString(config.readTimeout().toMillis()));
     if (config.security().equals("starttls")) {
       props.put(p + "starttls.enable", "true");
       props.put(p + "starttls.required", "true");

@@ -1,5 +1,8 @@
 package io.pagewire.notifier.channel.email;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import io.pagewire.notifier.channel.InvalidSetting;
+import io.pagewire.notifier.channel.http.HttpTimeouts;
 import io.pagewire.platform.config.Secret;
 import java.time.Duration;
 import java.util.List;
@@ -17,21 +20,24 @@ import java.util.List;
  * @param to the default recipient, when the contact method names none; optional
  * @param trustedHosts hosts whose TLS certificate is accepted without verification (a relay with
  *     a self-signed certificate); default none, every certificate is verified
- * @param timeout connect, read and write timeout; default 10s, at most 60s
+ * @param connectTimeout the most the TCP connection may take; default 5s, at most 60s
+ * @param readTimeout the most to wait for each reply of the server (the greeting included) and
+ *     for each write; default 10s, at most 60s ({@code timeout} is its former name and still read)
  */
 public record EmailConfig(String host, Integer port, String security, String username, Secret password,
-                          String from, String to, List<String> trustedHosts, Duration timeout) {
+                          String from, String to, List<String> trustedHosts,
+                          Duration connectTimeout, @JsonAlias("timeout") Duration readTimeout) {
 
   public EmailConfig {
     if (host == null || host.isBlank()) {
-      throw new IllegalArgumentException("host is required");
+      throw new InvalidSetting("host", "is required");
     }
     if (from == null || from.isBlank()) {
-      throw new IllegalArgumentException("from is required");
+      throw new InvalidSetting("from", "is required");
     }
     security = security != null ? security : "starttls";
     if (!List.of("starttls", "tls", "none").contains(security)) {
-      throw new IllegalArgumentException("security must be starttls, tls or none");
+      throw new InvalidSetting("security", "must be starttls, tls or none");
     }
     port = port != null ? port : switch (security) {
       case "tls" -> 465;
@@ -39,12 +45,17 @@ public record EmailConfig(String host, Integer port, String security, String use
       default -> 587;
     };
     if ((username == null) != (password == null)) {
-      throw new IllegalArgumentException("username and password go together");
+      throw username == null ? new InvalidSetting("username", "is required with password")
+          : new InvalidSetting("password", "is required with username");
     }
     trustedHosts = trustedHosts != null ? List.copyOf(trustedHosts) : List.of();
-    timeout = timeout != null ? timeout : Duration.ofSeconds(10);
-    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
-      throw new IllegalArgumentException("timeout must be between 1ms and 60s");
-    }
+    HttpTimeouts timeouts = new HttpTimeouts(connectTimeout, readTimeout);
+    connectTimeout = timeouts.connect();
+    readTimeout = timeouts.read();
+  }
+
+  public EmailConfig(String host, Integer port, String security, String username, Secret password,
+                     String from, String to, List<String> trustedHosts, Duration readTimeout) {
+    this(host, port, security, username, password, from, to, trustedHosts, null, readTimeout);
   }
 }

@@ -2,37 +2,51 @@ package io.pagewire.notifier.channel.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.pagewire.notifier.channel.Delivery;
+import io.pagewire.notifier.channel.InvalidSetting;
 import io.pagewire.notifier.delivery.RetryAfter;
 import io.pagewire.platform.config.Secret;
 import io.pagewire.platform.http.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * POSTs a JSON body and classifies the answer, for every HTTP channel (webhook, Slack, Teams,
  * PagerDuty): 2xx delivered; 429 and 5xx retryable, honouring {@code Retry-After}; connection
  * errors and timeouts retryable; any other status permanent (redirects are not followed).
  * Reasons carry the status and the start of the response body, with every secret (the URL, its
- * path, header values) blanked out.
+ * path and query, header values) blanked out.
+ *
+ * <p>Every attempt is bounded (see {@link HttpTimeouts}): the connect timeout covers TCP and TLS;
+ * the read timeout covers the wait for the status line and headers, and separately the reading
+ * of the body excerpt, so a receiver that accepts and never answers, or answers headers and then
+ * stalls, cannot hold a delivery for longer than {@code connect + 2 * read}. Only the first
+ * {@value #BODY_EXCERPT_BYTES} bytes of a body are read.
  */
 public final class HttpPoster {
 
-  private static final int BODY_EXCERPT_BYTES = 200;
+  static final int BODY_EXCERPT_BYTES = 200;
 
   private final URI url;
-  private final Duration timeout;
+  private final HttpTimeouts timeouts;
   private final Clock clock;
   private final List<String> secrets = new ArrayList<>();
   private final HttpClient client;
@@ -40,17 +54,21 @@ public final class HttpPoster {
   /**
    * @param secrets further values never to appear in a reason (header values, keys)
    */
-  public HttpPoster(Secret url, Duration timeout, Clock clock, Collection<Secret> secrets) {
+  public HttpPoster(Secret url, HttpTimeouts timeouts, Clock clock, Collection<Secret> secrets) {
     this.url = URI.create(url.reveal());
-    this.timeout = timeout;
+    this.timeouts = timeouts;
     this.clock = clock;
     this.secrets.add(url.reveal());
     if (this.url.getRawPath() != null && this.url.getRawPath().length() > 1) {
       this.secrets.add(this.url.getRawPath());
     }
+    if (this.url.getRawQuery() != null) {
+      // Workflows (Teams) and similar URLs carry their signature in the query (sig=...).
+      this.secrets.add(this.url.getRawQuery());
+    }
     secrets.forEach(secret -> this.secrets.add(secret.reveal()));
     this.client = HttpClient.newBuilder()
-        .connectTimeout(timeout)
+        .connectTimeout(timeouts.connect())
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
   }
@@ -69,19 +87,33 @@ public final class HttpPoster {
   /** One attempt: POST {@code body} with {@code Content-Type: application/json} and these headers. */
   public Delivery post(byte[] body, Map<String, String> headers) {
     HttpRequest.Builder post = HttpRequest.newBuilder(url)
-        .timeout(timeout)
+        .timeout(timeouts.read())
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(post::header);
+    CompletableFuture<HttpResponse<String>> answer =
+        client.sendAsync(post.build(), info -> new Excerpt(timeouts));
     try {
-      HttpResponse<InputStream> response = client.send(post.build(), HttpResponse.BodyHandlers.ofInputStream());
+      // The client's own timers end the connect and the wait for headers; this bound also ends
+      // a body that never completes, and anything the client's timers miss.
+      HttpResponse<String> response = answer.get(
+          timeouts.connect().plus(timeouts.read()).plus(timeouts.read()).toMillis(), TimeUnit.MILLISECONDS);
       return classify(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
-          excerpt(response.body()));
-    } catch (HttpTimeoutException e) {
-      return Delivery.retryable("timed out after " + timeout.toMillis() + " ms");
-    } catch (IOException e) {
-      return Delivery.retryable("connection failed: " + describe(e));
+          redact(response.body().replaceAll("\\s+", " ").strip()));
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      return Delivery.retryable("timed out after " + timeouts.read().toMillis() + " ms");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpConnectTimeoutException) {
+        return Delivery.retryable("connect timed out after " + timeouts.connect().toMillis() + " ms");
+      }
+      if (cause instanceof HttpTimeoutException) {
+        return Delivery.retryable("timed out after " + timeouts.read().toMillis() + " ms");
+      }
+      return Delivery.retryable("connection failed: " + describe(cause));
     } catch (InterruptedException e) {
+      answer.cancel(true);
       Thread.currentThread().interrupt();
       return Delivery.retryable("interrupted");
     }
@@ -98,17 +130,7 @@ public final class HttpPoster {
     return Delivery.permanent(reason);
   }
 
-  /** The start of the response body on one line: what a receiver says is wrong (Slack's "invalid_payload"). */
-  private String excerpt(InputStream body) {
-    try (body) {
-      String text = new String(body.readNBytes(BODY_EXCERPT_BYTES), StandardCharsets.UTF_8);
-      return redact(text.replaceAll("\\s+", " ").strip());
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private String describe(IOException e) {
+  private String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -131,25 +153,85 @@ public final class HttpPoster {
   /** Checks a URL setting without quoting it (it is a secret). */
   public static void requireHttpUrl(Secret url) {
     if (url == null) {
-      throw new IllegalArgumentException("url is required");
+      throw new InvalidSetting("url", "is required");
     }
     URI uri;
     try {
       uri = URI.create(url.reveal());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("url is not a valid URL");
+      throw new InvalidSetting("url", "is not a valid URL");
     }
     if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw new IllegalArgumentException("url must be an absolute http:// or https:// URL");
+      throw new InvalidSetting("url", "must be an absolute http:// or https:// URL");
     }
   }
 
-  /** The shared timeout rule: default 10s, at most 60s (the notifier polls Kafka only between attempts). */
-  public static Duration timeout(Duration timeout) {
-    Duration value = timeout != null ? timeout : Duration.ofSeconds(10);
-    if (value.isNegative() || value.isZero() || value.compareTo(Duration.ofSeconds(60)) > 0) {
-      throw new IllegalArgumentException("timeout must be between 1ms and 60s");
+  /**
+   * Keeps the first {@value #BODY_EXCERPT_BYTES} bytes of a response body (what a receiver says
+   * is wrong: Slack's "invalid_payload") and stops reading there; a body that stalls ends with
+   * what arrived by the read timeout.
+   */
+  private static final class Excerpt implements HttpResponse.BodySubscriber<String> {
+    private final CompletableFuture<String> text = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    Excerpt(HttpTimeouts timeouts) {
+      text.completeOnTimeout(null, timeouts.read().toMillis(), TimeUnit.MILLISECONDS);
     }
-    return value;
+
+    @Override
+    public synchronized void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(1);
+    }
+
+    @Override
+    public synchronized void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer item : items) {
+        int take = Math.min(item.remaining(), BODY_EXCERPT_BYTES - bytes.size());
+        byte[] chunk = new byte[take];
+        item.get(chunk);
+        bytes.write(chunk, 0, take);
+      }
+      if (bytes.size() >= BODY_EXCERPT_BYTES) {
+        subscription.cancel();
+        finish();
+      } else {
+        subscription.request(1);
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      // The status is what classifies the answer; a body cut off is only a shorter excerpt.
+      finish();
+    }
+
+    @Override
+    public void onComplete() {
+      finish();
+    }
+
+    private synchronized void finish() {
+      text.complete(decoded());
+    }
+
+    private synchronized String decoded() {
+      return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public CompletionStage<String> getBody() {
+      // completeOnTimeout leaves null: keep what arrived so far.
+      return text.thenApply(body -> body != null ? body : decodedAfterTimeout());
+    }
+
+    private synchronized String decodedAfterTimeout() {
+      if (subscription != null) {
+        subscription.cancel();
+      }
+      return decoded();
+    }
   }
 }

@@ -30,7 +30,7 @@ public final class PagerDutyChannel extends JsonPostChannel {
   private final PagerDutyConfig config;
 
   public PagerDutyChannel(String name, PagerDutyConfig config, Clock clock) {
-    super(name, new HttpPoster(config.url(), config.timeout(), clock, List.of(config.routingKey())));
+    super(name, new HttpPoster(config.url(), config.timeouts(), clock, List.of(config.routingKey())));
     this.config = config;
   }
 

@@ -36,7 +36,7 @@ public final class SlackChannel extends JsonPostChannel {
       new String[] {"incident", "Open incident", null});
 
   public SlackChannel(String name, SlackConfig config, Clock clock) {
-    super(name, new HttpPoster(config.url(), config.timeout(), clock, List.of()));
+    super(name, new HttpPoster(config.url(), config.timeouts(), clock, List.of()));
   }
 
   @Override

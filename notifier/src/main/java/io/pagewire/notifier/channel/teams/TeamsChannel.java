@@ -32,7 +32,7 @@ public final class TeamsChannel extends JsonPostChannel {
       new String[] {"incident", "Open incident"});
 
   public TeamsChannel(String name, TeamsConfig config, Clock clock) {
-    super(name, new HttpPoster(config.url(), config.timeout(), clock, List.of()));
+    super(name, new HttpPoster(config.url(), config.timeouts(), clock, List.of()));
   }
 
   @Override

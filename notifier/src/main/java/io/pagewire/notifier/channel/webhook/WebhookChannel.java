@@ -39,7 +39,7 @@ public final class WebhookChannel implements Channel {
     if (signingKey != null) {
       secrets.add(signingKey);
     }
-    this.poster = new HttpPoster(config.url(), config.timeout(), clock, secrets);
+    this.poster = new HttpPoster(config.url(), config.timeouts(), clock, secrets);
   }
 
   @Override

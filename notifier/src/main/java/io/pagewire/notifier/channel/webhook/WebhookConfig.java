@@ -1,6 +1,9 @@
 package io.pagewire.notifier.channel.webhook;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import io.pagewire.notifier.channel.InvalidSetting;
 import io.pagewire.notifier.channel.http.HttpPoster;
+import io.pagewire.notifier.channel.http.HttpTimeouts;
 import io.pagewire.platform.config.Secret;
 import java.time.Duration;
 import java.util.Map;
@@ -11,23 +14,35 @@ import java.util.Map;
  * @param url where to POST; a secret (Slack-style URLs carry their token), so write it as
  *     {@code ${env:NAME}} or {@code ${file:/path}}; it is never logged
  * @param headers extra request headers, for example {@code Authorization}; values are secrets
- * @param timeout the most one attempt may take, connecting included; at most 60s, because the
- *     notifier polls Kafka only between attempts
  * @param signingKey when set, every POST is signed with HMAC-SHA256 ({@code X-Pagewire-Signature},
  *     see {@link WebhookSignature}); a secret
+ * @param connectTimeout the most the TCP connection and TLS handshake may take; default 5s, at most 60s
+ * @param readTimeout the most to wait for the answer once the request is sent; default 10s, at
+ *     most 60s ({@code timeout} is its former name and still read)
  */
-public record WebhookConfig(Secret url, Map<String, Secret> headers, Duration timeout, Secret signingKey) {
+public record WebhookConfig(Secret url, Map<String, Secret> headers, Secret signingKey,
+                            Duration connectTimeout, @JsonAlias("timeout") Duration readTimeout) {
 
   public WebhookConfig {
     HttpPoster.requireHttpUrl(url);
     headers = headers != null ? Map.copyOf(headers) : Map.of();
-    timeout = HttpPoster.timeout(timeout);
+    HttpTimeouts timeouts = new HttpTimeouts(connectTimeout, readTimeout);
+    connectTimeout = timeouts.connect();
+    readTimeout = timeouts.read();
     if (signingKey != null && signingKey.reveal().length() < 16) {
-      throw new IllegalArgumentException("signingKey must be at least 16 characters");
+      throw new InvalidSetting("signingKey", "must be at least 16 characters");
     }
   }
 
-  public WebhookConfig(Secret url, Map<String, Secret> headers, Duration timeout) {
-    this(url, headers, timeout, null);
+  public WebhookConfig(Secret url, Map<String, Secret> headers, Duration readTimeout, Secret signingKey) {
+    this(url, headers, signingKey, null, readTimeout);
+  }
+
+  public WebhookConfig(Secret url, Map<String, Secret> headers, Duration readTimeout) {
+    this(url, headers, null, null, readTimeout);
+  }
+
+  public HttpTimeouts timeouts() {
+    return new HttpTimeouts(connectTimeout, readTimeout);
   }
 }
