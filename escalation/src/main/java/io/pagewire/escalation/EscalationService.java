@@ -12,6 +12,7 @@ import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.platform.kafka.StreamsService;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentTimeline;
+import io.pagewire.schemas.TimelineEvent;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -71,6 +72,12 @@ public final class EscalationService extends StreamsService implements IncidentS
   public ReadOnlyKeyValueStore<String, IncidentTimeline> timelines() {
     return streams().store(StoreQueryParameters.fromNameAndType(
         EscalationTopology.TIMELINE_STORE, QueryableStoreTypes.keyValueStore()));
+  }
+
+  @Override
+  public ReadOnlyKeyValueStore<String, TimelineEvent> timelineEvents() {
+    return streams().store(StoreQueryParameters.fromNameAndType(
+        EscalationTopology.TIMELINE_EVENTS_STORE, QueryableStoreTypes.keyValueStore()));
   }
 
   @Override

@@ -40,6 +40,13 @@ public final class Ids {
     return groupKey.length() + ":" + groupKey + "/";
   }
 
+  /**
+   * A sequence number as a group member that sorts in number order: 12 zero-padded digits.
+   */
+  public static String sequence(long n) {
+    return String.format(java.util.Locale.ROOT, "%012d", n);
+  }
+
   /** A member of a group in a store range-scanned by {@link #groupPrefix}: {@code <prefix><member>}. */
   public static String groupMember(String groupKey, String member) {
     return groupPrefix(groupKey) + member;

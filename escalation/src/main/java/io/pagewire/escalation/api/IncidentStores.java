@@ -2,6 +2,7 @@ package io.pagewire.escalation.api;
 
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentTimeline;
+import io.pagewire.schemas.TimelineEvent;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
@@ -19,6 +20,9 @@ public interface IncidentStores {
 
   /** This instance's incident timelines; throws {@link InvalidStateStoreException} while not queryable. */
   ReadOnlyKeyValueStore<String, IncidentTimeline> timelines();
+
+  /** The events of this instance's incident timelines; throws {@link InvalidStateStoreException} while not queryable. */
+  ReadOnlyKeyValueStore<String, TimelineEvent> timelineEvents();
 
   /**
    * This instance's newest-first index of its incidents

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.escalation.links.LinkSigner;
 import io.pagewire.escalation.state.TextBounds;
 import io.pagewire.escalation.topology.OpenedIndex;
+import io.pagewire.escalation.topology.TimelineLog;
 import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.AcknowledgedWriter;
@@ -237,7 +238,8 @@ public final class IncidentsApi implements AutoCloseable {
     Optional<IncidentState> local = findLocal(id);
     if (local.isPresent()) {
       try {
-        return Response.ok(IncidentView.of(local.get(), queryable(stores::timelines).get(id)));
+        return Response.ok(IncidentView.of(local.get(),
+            TimelineLog.read(queryable(stores::timelines), queryable(stores::timelineEvents), id)));
       } catch (InvalidStateStoreException e) {
         throw notQueryable();
       }

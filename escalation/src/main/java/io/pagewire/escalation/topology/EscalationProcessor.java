@@ -11,7 +11,6 @@ import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentStatus;
 import io.pagewire.schemas.IncidentStatusUpdate;
-import io.pagewire.schemas.IncidentTimeline;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.ScheduleOverride;
@@ -78,7 +77,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
   private KeyValueStore<String, IncidentState> incidents;
   private KeyValueStore<Bytes, byte[]> deadlines;
   private KeyValueStore<String, Long> watermarks;
-  private KeyValueStore<String, IncidentTimeline> timelines;
+  private TimelineLog timelines;
   private KeyValueStore<Bytes, byte[]> opened;
   private KeyValueStore<Bytes, byte[]> expiries;
   private KeyValueStore<String, ScheduleOverride> overrides;
@@ -114,7 +113,8 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     this.incidents = context.getStateStore(EscalationTopology.INCIDENTS_STORE);
     this.deadlines = context.getStateStore(EscalationTopology.DEADLINES_STORE);
     this.watermarks = context.getStateStore(EscalationTopology.WATERMARK_STORE);
-    this.timelines = context.getStateStore(EscalationTopology.TIMELINE_STORE);
+    this.timelines = new TimelineLog(context.getStateStore(EscalationTopology.TIMELINE_STORE),
+        context.getStateStore(EscalationTopology.TIMELINE_EVENTS_STORE));
     this.opened = context.getStateStore(EscalationTopology.OPENED_STORE);
     this.expiries = context.getStateStore(EscalationTopology.RETENTION_STORE);
     Long stored = watermarks.get(WATERMARK_KEY);
@@ -268,7 +268,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
           EscalationTopology.TIMELINE_SINK);
     }
     if (!transition.timeline().isEmpty()) {
-      timelines.put(incidentId, TimelineLog.append(timelines.get(incidentId), incidentId, transition.timeline()));
+      timelines.append(incidentId, transition.timeline());
     }
   }
 

@@ -13,6 +13,7 @@ import io.pagewire.escalation.state.PolicyPlan;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentTimeline;
+import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.Topics;
 import io.pagewire.schemas.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,8 +34,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #DEADLINES_STORE}: the deadline index of every timer ({@link DeadlineKey}: 8-byte
  *       big-endian epoch-millis deadline, timer kind, incident id; empty value); at most one entry
  *       per incident and timer kind.</li>
- *   <li>{@value #TIMELINE_STORE}: incident id to its bounded timeline ({@link IncidentTimeline});
- *       queryable.</li>
+ *   <li>{@value #TIMELINE_STORE}: incident id to the head of its bounded timeline copy
+ *       ({@link IncidentTimeline}: counts); queryable.</li>
+ *   <li>{@value #TIMELINE_EVENTS_STORE}: each event of the copies, by
+ *       {@code Ids.groupMember(incidentId, Ids.sequence(n))} ({@link TimelineLog}); queryable.</li>
  *   <li>{@value #WATERMARK_STORE}: per task, the deadline below which the index holds nothing, so
  *       a sweep does not rescan the tombstones of deadlines already fired or cancelled; the same
  *       for the retention index.</li>
@@ -55,6 +58,7 @@ public final class EscalationTopology {
   public static final String DEADLINES_STORE = "escalation-deadlines";
   public static final String WATERMARK_STORE = "escalation-watermark";
   public static final String TIMELINE_STORE = "escalation-timeline";
+  public static final String TIMELINE_EVENTS_STORE = "escalation-timeline-events";
   public static final String OPENED_STORE = "escalation-opened";
   public static final String RETENTION_STORE = "escalation-retention";
 
@@ -100,6 +104,8 @@ public final class EscalationTopology {
         Serdes.String(), Serdes.Long()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
         Serdes.String(), AvroSerde.of(IncidentTimeline.class)), PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_EVENTS_STORE),
+        Serdes.String(), AvroSerde.of(TimelineEvent.class)), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPENED_STORE),
         Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETENTION_STORE),

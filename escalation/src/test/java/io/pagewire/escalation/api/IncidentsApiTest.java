@@ -17,6 +17,7 @@ import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentState;
 import io.pagewire.schemas.IncidentTimeline;
+import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.Priority;
 import io.pagewire.schemas.Topics;
 import java.net.URI;
@@ -88,6 +89,11 @@ class IncidentsApiTest {
     @Override
     public ReadOnlyKeyValueStore<String, IncidentTimeline> timelines() {
       return driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<String, TimelineEvent> timelineEvents() {
+      return driver.getKeyValueStore(EscalationTopology.TIMELINE_EVENTS_STORE);
     }
 
     @Override

@@ -506,11 +506,10 @@ class EscalationTopologyTest {
     assertThat(incident("inc-1").getNotes()).extracting(Note::getKind, Note::getText, Note::getOwner)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(NoteKind.ROOT_CAUSE, "disk full", null),
             org.assertj.core.groups.Tuple.tuple(NoteKind.ACTION_ITEM, "alert on disk usage", "carol"));
-    KeyValueStore<String, IncidentTimeline> timelines = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
-    assertThat(timelines.get("inc-1").getEvents()).extracting(TimelineEvent::getType).containsExactly(
+    assertThat(timeline("inc-1").getEvents()).extracting(TimelineEvent::getType).containsExactly(
         TimelineEventType.OPENED, TimelineEventType.PAGED, TimelineEventType.RESOLVED,
         TimelineEventType.NOTE_ADDED, TimelineEventType.NOTE_ADDED);
-    assertThat(timelines.get("inc-1").getEvents().get(4).getDetail())
+    assertThat(timeline("inc-1").getEvents().get(4).getDetail())
         .isEqualTo("action_item: alert on disk usage [owner carol, due 2026-12-01]");
   }
 
@@ -525,8 +524,7 @@ class EscalationTopologyTest {
     IncidentState state = incident("inc-1");
     assertThat(state.getAcknowledgeBreachedAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
     assertThat(state.getResolveBreachedAt()).isEqualTo(T0.plus(Duration.ofHours(8)));
-    KeyValueStore<String, IncidentTimeline> timelines = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
-    assertThat(timelines.get("inc-1").getEvents()).filteredOn(e -> e.getType() == TimelineEventType.SLA_BREACHED)
+    assertThat(timeline("inc-1").getEvents()).filteredOn(e -> e.getType() == TimelineEventType.SLA_BREACHED)
         .extracting(TimelineEvent::getAt).containsExactly(T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(8)));
   }
 
@@ -706,6 +704,11 @@ class EscalationTopologyTest {
     advanceTo(resolvedAt.plus(Duration.ofHours(1)));
     assertThat(incident("inc-1")).isNull();
     assertThat((Object) stored(EscalationTopology.TIMELINE_STORE, "inc-1")).isNull();
+    KeyValueStore<String, TimelineEvent> timelineEvents = driver.getKeyValueStore(EscalationTopology.TIMELINE_EVENTS_STORE);
+    try (var left = timelineEvents.prefixScan(io.pagewire.schemas.Ids.groupPrefix("inc-1"),
+        new org.apache.kafka.common.serialization.StringSerializer())) {
+      assertThat(left.hasNext()).isFalse();
+    }
     assertThat(opened.get(OpenedIndex.key(T0, "inc-1"))).isNull();
     assertThat(count(driver.getKeyValueStore(EscalationTopology.RETENTION_STORE))).isZero();
     assertThat(statuses.readRecordsToList()).singleElement().satisfies(tombstone -> {
@@ -829,26 +832,42 @@ class EscalationTopologyTest {
     sizes.addAll(storedSizes("inc-storm"));
 
     IncidentState state = incident("inc-storm");
-    KeyValueStore<String, IncidentTimeline> timelines = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
     assertThat(state.getNotes()).hasSize(io.pagewire.escalation.state.IncidentLifecycle.MAX_NOTES);
     assertThat(state.getTitle()).hasSizeLessThanOrEqualTo(io.pagewire.escalation.state.TextBounds.TITLE_BYTES);
-    assertThat(timelines.get("inc-storm").getEvents()).hasSize(TimelineLog.MAX);
-    assertThat(timelines.get("inc-storm").getDropped()).isGreaterThan(50_000 - TimelineLog.MAX);
+    assertThat(timeline("inc-storm").getEvents()).hasSize(TimelineLog.MAX);
+    assertThat(timeline("inc-storm").getDropped()).isGreaterThan(50_000 - TimelineLog.MAX);
+    assertThat(timelineRecordSizes).isNotEmpty().allSatisfy(size -> assertThat(size).isLessThan(TIMELINE_RECORD_BOUND));
     assertThat(sizes).isNotEmpty().allSatisfy(size -> assertThat(size).isLessThan(RECORD_BOUND));
   }
 
+  /** Each record of a timeline copy (its head, each event) stays far smaller than the incident state. */
+  private static final int TIMELINE_RECORD_BOUND = 8 * 1024;
+  private final List<Integer> timelineRecordSizes = new java.util.ArrayList<>();
+
   /**
-   * The encoded sizes of the incident's state and timeline copy. Also drops what the driver
-   * captured so far (it keeps every record produced, changelogs included, until read).
+   * The encoded sizes of the incident's state and timeline copy's head; the sizes of the copy's
+   * records go to {@link #timelineRecordSizes}. Also drops what the driver captured so far (it
+   * keeps every record produced, changelogs included, until read).
    */
   private List<Integer> storedSizes(String id) {
     for (String topic : driver.producedTopicNames()) {
       driver.createOutputTopic(topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
           new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
     }
-    KeyValueStore<String, IncidentTimeline> timelines = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
+    KeyValueStore<String, IncidentTimeline> heads = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
+    int head = io.pagewire.schemas.serde.AvroSerde.of(IncidentTimeline.class).serializer().serialize("t", heads.get(id)).length;
+    timelineRecordSizes.add(head);
+    for (TimelineEvent event : timeline(id).getEvents()) {
+      timelineRecordSizes.add(io.pagewire.schemas.serde.AvroSerde.of(TimelineEvent.class).serializer().serialize("e", event).length);
+    }
     return List.of(
         io.pagewire.schemas.serde.AvroSerde.of(IncidentState.class).serializer().serialize("s", incident(id)).length,
-        io.pagewire.schemas.serde.AvroSerde.of(IncidentTimeline.class).serializer().serialize("t", timelines.get(id)).length);
+        head);
+  }
+
+  /** The incident's timeline copy as the incidents API reads it. */
+  private IncidentTimeline timeline(String id) {
+    return TimelineLog.read(driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE),
+        driver.getKeyValueStore(EscalationTopology.TIMELINE_EVENTS_STORE), id);
   }
 }
