@@ -30,6 +30,7 @@ public final class TestRequests {
         .setLabels(Map.of("service", "checkout", "alertname", "HighErrorRate"))
         .setLinks(Map.of("acknowledge", "http://pagewire.local/ack/inc-42"))
         .setCreatedAt(CREATED_AT)
+        .setStatusVersion(1) // requested while the incident was triggered (version 1)
         .build();
   }
 

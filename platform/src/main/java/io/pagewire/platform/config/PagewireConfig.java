@@ -597,10 +597,21 @@ public record PagewireConfig(
    * @param perChannel most messages through one channel (default 60 per 1m)
    * @param instanceId unique per running notifier: its Kafka transactional id, so a restarted
    *     instance fences its crashed predecessor at once
+   * @param limitFrom the most urgent priority that rate limits and digests apply to (default P2):
+   *     pages of more urgent priorities (P0, P1) are counted but never held
+   * @param delivery how many deliveries run at once and how the delivery loop is watched
    */
   public record Notifier(Map<String, Map<String, Object>> channels, Retry retry,
-                         Templates templates, RateLimit perPerson, RateLimit perChannel, String instanceId) {
+                         Templates templates, RateLimit perPerson, RateLimit perChannel, String instanceId,
+                         Priority limitFrom, Delivery delivery) {
+    public Notifier(Map<String, Map<String, Object>> channels, Retry retry,
+                    Templates templates, RateLimit perPerson, RateLimit perChannel, String instanceId) {
+      this(channels, retry, templates, perPerson, perChannel, instanceId, null, null);
+    }
+
     public Notifier {
+      limitFrom = limitFrom != null ? limitFrom : Priority.P2;
+      delivery = delivery != null ? delivery : new Delivery(0, 0, null);
       if (channels == null || channels.isEmpty()) {
         channels = Map.of("console", Map.of("type", "console"));
       }
@@ -640,6 +651,27 @@ public record PagewireConfig(
           {{/links.acknowledge}}{{#links.resolve}}Resolve: {{links.resolve}}
           {{/links.resolve}}{{#links.incident}}Incident: {{links.incident}}
           {{/links.incident}}""";
+    }
+  }
+
+  /**
+   * The notifier's delivery loop.
+   *
+   * @param concurrency messages in flight at once per channel (default 16); a crash repeats at most
+   *     this many per channel (those sent but not yet committed)
+   * @param maxPending most targets held in memory (waiting for a rule delay, a retry, a rate limit
+   *     or a free slot; default 20000); beyond it, new requests wait in Kafka
+   * @param stallTimeout a delivery loop that made no progress for this long makes the notifier
+   *     unhealthy (default 30s)
+   */
+  public record Delivery(int concurrency, int maxPending, Duration stallTimeout) {
+    public Delivery {
+      concurrency = concurrency > 0 ? concurrency : 16;
+      maxPending = maxPending > 0 ? maxPending : 20_000;
+      stallTimeout = stallTimeout != null ? stallTimeout : Duration.ofSeconds(30);
+      if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+        throw new IllegalArgumentException("notifier.delivery.stallTimeout must be positive");
+      }
     }
   }
 
