@@ -2,10 +2,8 @@ package io.pagewire.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.KafkaSettings;
-import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.reports.model.IncidentFacts;
 import io.pagewire.reports.model.IncidentReport;
 import io.pagewire.reports.model.PeriodReport;
@@ -15,6 +13,7 @@ import io.pagewire.reports.render.ReportFormat;
 import io.pagewire.reports.replay.Progress;
 import io.pagewire.schemas.Topic;
 import io.pagewire.schemas.Topics;
+import io.pagewire.testsupport.TestBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,14 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportReplayIT {
 
-  private static EmbeddedKafka kafka;
+  private static TestBroker broker;
   private static PagewireConfig config;
 
   @BeforeAll
   static void writeScenario(@TempDir Path stateDir) throws Exception {
-    kafka = EmbeddedKafka.startTemporary();
-    config = PagewireConfig.defaults().withKafka(kafka.bootstrapServers(), stateDir);
-    TopicAdmin.ensureTopics(config);
+    broker = TestBroker.start(stateDir, PagewireConfig.defaults());
+    config = broker.config();
     Scenario s = Scenario.week();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSettings.producer(config, "scenario"),
         new StringSerializer(), new ByteArraySerializer())) {
@@ -72,8 +70,8 @@ class ReportReplayIT {
 
   @AfterAll
   static void stop() {
-    if (kafka != null) {
-      kafka.close();
+    if (broker != null) {
+      broker.close();
     }
   }
 
@@ -141,7 +139,7 @@ class ReportReplayIT {
   @Test
   void shouldRunTheCommandAgainstTheConfiguredCluster(@TempDir Path dir) throws Exception {
     Path configFile = dir.resolve("pagewire.yaml");
-    Files.writeString(configFile, "kafka:\n  bootstrapServers: " + kafka.bootstrapServers() + "\n");
+    Files.writeString(configFile, "kafka:\n  bootstrapServers: " + broker.bootstrapServers() + "\n");
     Path out = dir.resolve("inc-a.md");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * endpoint, Slack, PagerDuty): it records every request and answers each path with scripted
  * responses, in order, then 200.
  */
-public class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
   /** One request as received. */
   public record Received(String method, String path, Headers headers, String body, long arrivedNanos) {
