@@ -14,6 +14,7 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Properties;
@@ -26,8 +27,11 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * clickable). The subject is the rendered title; header {@code X-Pagewire-Notification-Id}
  * carries the id. STARTTLS is required by default; AUTH when a username is set.
  *
- * <p>Classification: an SMTP 4xx reply and connection failures are retryable; a 5xx reply, a
- * refused login and an invalid address are permanent.
+ * <p>Every connect, reply and write is bounded by {@link EmailConfig#connectTimeout()} and
+ * {@link EmailConfig#readTimeout()} (Jakarta Mail's own default is to wait forever).
+ *
+ * <p>Classification: an SMTP 4xx reply, connection failures and timeouts are retryable; a 5xx
+ * reply, a refused login and an invalid address are permanent.
  */
 public final class EmailChannel implements Channel {
 
@@ -106,6 +110,11 @@ public final class EmailChannel implements Channel {
   }
 
   private static Delivery classify(MessagingException e) {
+    SocketTimeoutException timeout = timeout(e);
+    if (timeout != null) {
+      // connectTimeout or readTimeout: the server did not connect, greet, reply or read in time.
+      return Delivery.retryable("SMTP timed out: " + oneLine(timeout.getMessage()));
+    }
     int code = replyCode(e);
     String reason = "SMTP " + (code > 0 ? code + " " : "") + oneLine(e.getMessage());
     if (code >= 500) {
@@ -131,6 +140,18 @@ public final class EmailChannel implements Channel {
       }
     }
     return -1;
+  }
+
+  private static SocketTimeoutException timeout(Throwable e) {
+    for (Throwable x = e; x != null; x = x.getCause() == x ? null : x.getCause()) {
+      if (x instanceof SocketTimeoutException t) {
+        return t;
+      }
+      if (x instanceof MessagingException m && m.getNextException() instanceof SocketTimeoutException t) {
+        return t;
+      }
+    }
+    return null;
   }
 
   private static boolean isIo(Throwable e) {

@@ -1,6 +1,7 @@
 package io.pagewire.notifier.channel.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -121,5 +122,23 @@ class EmailChannelTest {
     Delivery delivery = channel.send(Templates.defaults().render(TestRequests.page("n-1"), null));
 
     assertThat(delivery).isInstanceOf(Delivery.Retryable.class);
+  }
+
+  @Test
+  void shouldFailAsRetryableWithinTheReadTimeoutWhenTheServerNeverGreets() throws Exception {
+    // The kernel accepts the connection into the backlog; no SMTP greeting ever comes.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      EmailChannel channel = new EmailChannel("email", new EmailConfig("127.0.0.1", silent.getLocalPort(), "none", null, null,
+          "pagewire@example.com", "ops@example.com", null, Duration.ofSeconds(1), Duration.ofMillis(300)), Clock.systemUTC());
+
+      long start = System.nanoTime();
+      Delivery delivery = assertTimeoutPreemptively(Duration.ofSeconds(3),
+          () -> channel.send(Templates.defaults().render(TestRequests.page("n-1"), null)));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(delivery).isInstanceOfSatisfying(Delivery.Retryable.class,
+          retryable -> assertThat(retryable.reason()).isEqualTo("SMTP timed out: Read timed out"));
+      assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(3));
+    }
   }
 }
