@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.kafka.AcknowledgedWriter;
+import io.pagewire.platform.text.TextBounds;
 import io.pagewire.router.topology.RouterTopology;
 import io.pagewire.schemas.Silence;
 import io.pagewire.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Expired silences leave the compacted topic and every router's global store after the retention. */
+/** Silences are bounded records: their text has byte limits, and expired ones leave the compacted topic after the retention. */
 class SilenceRetentionIT {
 
   @TempDir
@@ -56,6 +62,31 @@ class SilenceRetentionIT {
     assertThat(forgotten).isEqualTo(1);
     await().atMost(Duration.ofSeconds(30)).until(() -> store().get("old") == null);
     assertThat(store().get("recent")).isNotNull();
+  }
+
+  @Test
+  void shouldRefuseSilencesWhoseTextIsOverItsByteBoundNamingTheField() throws Exception {
+    try (HttpApi api = new HttpApi(router.config().http().withPort(0))) {
+      router.service().routes(api);
+      api.start();
+      HttpClient http = HttpClient.newHttpClient();
+      URI silences = URI.create("http://127.0.0.1:" + api.port() + "/api/v1/silences");
+      String endsAt = Instant.now().plusSeconds(3600).toString();
+      String longComment = "{\"matchers\": [\"service=db\"], \"endsAt\": \"%s\", \"comment\": \"%s\"}"
+          .formatted(endsAt, "x".repeat(TextBounds.NOTE_BYTES + 1));
+      String manyMatchers = "{\"matchers\": [%s], \"endsAt\": \"%s\"}".formatted(
+          String.join(",", java.util.Collections.nCopies(65, "\"service=db\"")), endsAt);
+
+      for (String body : List.of(longComment, manyMatchers)) {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(silences)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("field_too_long");
+      }
+      HttpResponse<String> comment = http.send(HttpRequest.newBuilder(silences)
+          .POST(HttpRequest.BodyPublishers.ofString(longComment)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(comment.body()).contains("comment: at most " + TextBounds.NOTE_BYTES + " bytes");
+    }
   }
 
   private static Silence silence(String id, Instant endedAt) {

@@ -2,7 +2,7 @@ package io.pagewire.escalation.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.escalation.links.LinkSigner;
-import io.pagewire.escalation.state.TextBounds;
+import io.pagewire.platform.text.TextBounds;
 import io.pagewire.escalation.topology.OpenedIndex;
 import io.pagewire.escalation.topology.TimelineLog;
 import io.pagewire.platform.config.Durations;
@@ -462,14 +462,7 @@ public final class IncidentsApi implements AutoCloseable {
    * records stay bounded ({@link TextBounds}). Longer is answered 400 naming the field and the limit.
    */
   private static String bounded(JsonNode body, String field, int maxBytes) {
-    String value = text(body, field);
-    if (value != null) {
-      int bytes = TextBounds.utf8Length(value);
-      if (bytes > maxBytes) {
-        throw new HttpError(400, "field_too_long", field + ": at most " + maxBytes + " bytes (UTF-8), not " + bytes);
-      }
-    }
-    return value;
+    return TextBounds.requireWithin(field, text(body, field), maxBytes);
   }
 
   private static String text(JsonNode body, String field) {

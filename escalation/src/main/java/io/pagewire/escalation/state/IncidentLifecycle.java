@@ -1,5 +1,6 @@
 package io.pagewire.escalation.state;
 
+import io.pagewire.platform.text.TextBounds;
 import io.pagewire.escalation.links.LinkSigner;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.Alert;
@@ -207,8 +208,8 @@ public final class IncidentLifecycle {
         .setIncidentKey(event.getIncidentKey())
         .setTitle(TextBounds.truncate(event.getTitle(), TextBounds.TITLE_BYTES))
         .setSummary(summaryOf(alert))
-        .setPriority(event.getPriority())
         .setTeam(event.getTeam())
+        .setPriority(event.getPriority())
         .setSeverity(event.getSeverity())
         .setStatus(IncidentStatus.TRIGGERED)
         .setLevel(1)

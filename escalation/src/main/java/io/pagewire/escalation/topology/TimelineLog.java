@@ -1,6 +1,6 @@
 package io.pagewire.escalation.topology;
 
-import io.pagewire.escalation.state.TextBounds;
+import io.pagewire.platform.text.TextBounds;
 import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.IncidentTimeline;
 import io.pagewire.schemas.Note;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.escalation.links.LinkSigner;
-import io.pagewire.escalation.state.TextBounds;
+import io.pagewire.platform.text.TextBounds;
 import io.pagewire.escalation.topology.EscalationTopology;
 import io.pagewire.escalation.topology.OpenedIndex;
 import io.pagewire.platform.config.PagewireConfig;

@@ -1,5 +1,6 @@
 package io.pagewire.escalation.state;
 
+import io.pagewire.platform.text.TextBounds;
 import static io.pagewire.escalation.IncidentFixtures.command;
 import static io.pagewire.escalation.IncidentFixtures.event;
 import static io.pagewire.escalation.IncidentFixtures.opened;

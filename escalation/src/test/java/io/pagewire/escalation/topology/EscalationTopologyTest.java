@@ -1,5 +1,6 @@
 package io.pagewire.escalation.topology;
 
+import io.pagewire.platform.text.TextBounds;
 import static io.pagewire.escalation.IncidentFixtures.command;
 import static io.pagewire.escalation.IncidentFixtures.event;
 import static io.pagewire.escalation.IncidentFixtures.opened;
@@ -816,7 +817,7 @@ class EscalationTopologyTest {
       }
     }
     // Then as much as people can add: every note allowed, and re-assignments, each with the longest note the API takes.
-    String longest = "n".repeat(io.pagewire.escalation.state.TextBounds.NOTE_BYTES);
+    String longest = "n".repeat(io.pagewire.platform.text.TextBounds.NOTE_BYTES);
     for (int i = 0; i < io.pagewire.escalation.state.IncidentLifecycle.MAX_NOTES + 1 + TimelineLog.MAX; i++) {
       Instant at = T0.plusSeconds(60 + i);
       IncidentCommand command = command("inc-storm",
@@ -833,7 +834,7 @@ class EscalationTopologyTest {
 
     IncidentState state = incident("inc-storm");
     assertThat(state.getNotes()).hasSize(io.pagewire.escalation.state.IncidentLifecycle.MAX_NOTES);
-    assertThat(state.getTitle()).hasSizeLessThanOrEqualTo(io.pagewire.escalation.state.TextBounds.TITLE_BYTES);
+    assertThat(state.getTitle()).hasSizeLessThanOrEqualTo(io.pagewire.platform.text.TextBounds.TITLE_BYTES);
     assertThat(timeline("inc-storm").getEvents()).hasSize(TimelineLog.MAX);
     assertThat(timeline("inc-storm").getDropped()).isGreaterThan(50_000 - TimelineLog.MAX);
     assertThat(timelineRecordSizes).isNotEmpty().allSatisfy(size -> assertThat(size).isLessThan(TIMELINE_RECORD_BOUND));

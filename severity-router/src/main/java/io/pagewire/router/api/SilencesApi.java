@@ -6,6 +6,7 @@ import io.pagewire.platform.config.Matchers;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.AcknowledgedWriter;
 import io.pagewire.platform.http.HttpApi;
+import io.pagewire.platform.text.TextBounds;
 import io.pagewire.platform.http.HttpError;
 import io.pagewire.platform.http.Json;
 import io.pagewire.platform.http.Request;
@@ -51,6 +52,9 @@ import org.slf4j.LoggerFactory;
 public final class SilencesApi implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SilencesApi.class);
+  /** A silence is a bounded record: at most this many matchers, each at most this long. */
+  static final int MAX_MATCHERS = 64;
+  static final int MATCHER_BYTES = 1024;
 
   private final PagewireConfig config;
   private final Supplier<ReadOnlyKeyValueStore<String, Silence>> store;
@@ -91,11 +95,11 @@ public final class SilencesApi implements AutoCloseable {
     if (!endsAt.isAfter(startsAt) || !endsAt.isAfter(now)) {
       throw HttpError.badRequest("endsAt must be after startsAt and in the future");
     }
-    String createdBy = text(body, "createdBy");
+    String createdBy = TextBounds.requireWithin("createdBy", text(body, "createdBy"), TextBounds.NAME_BYTES);
     if (createdBy == null || createdBy.isBlank()) {
       createdBy = request.actor();
     }
-    String comment = text(body, "comment");
+    String comment = TextBounds.requireWithin("comment", text(body, "comment"), TextBounds.NOTE_BYTES);
     Silence silence = Silence.newBuilder()
         .setId(UUID.randomUUID().toString())
         .setMatchers(matchers)
@@ -171,8 +175,14 @@ public final class SilencesApi implements AutoCloseable {
     if (node == null || !node.isArray() || node.isEmpty()) {
       throw HttpError.badRequest("matchers must be a non-empty list, e.g. [\"service=db\"]");
     }
+    if (node.size() > MAX_MATCHERS) {
+      throw new HttpError(400, "field_too_long", "matchers: at most " + MAX_MATCHERS + " matchers, not " + node.size());
+    }
     List<String> texts = new ArrayList<>();
     for (JsonNode m : node) {
+      if (m.isTextual()) {
+        TextBounds.requireWithin("matchers[" + texts.size() + "]", m.asText(), MATCHER_BYTES);
+      }
       try {
         if (m.isTextual()) {
           LabelMatcher.parse(m.asText()).forEach(parsed -> texts.add(parsed.toString()));
@@ -188,6 +198,9 @@ public final class SilencesApi implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw HttpError.badRequest("matchers: " + e.getMessage());
       }
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      TextBounds.requireWithin("matchers[" + i + "]", texts.get(i), MATCHER_BYTES);
     }
     // A silence that matches every alert (only empty-matching matchers) is refused, as Alertmanager does.
     if (Matchers.parse(texts).matches(Map.of())) {

@@ -1,6 +1,7 @@
 package io.pagewire.router.incident;
 
 import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.text.TextBounds;
 import io.pagewire.router.mute.Mute;
 import io.pagewire.router.route.AlertRouter.Routing;
 import io.pagewire.schemas.Alert;
@@ -64,9 +65,6 @@ import java.util.Objects;
  * ({@link RouterIncident#getSequence()} holds the last n).
  */
 public final class IncidentLifecycle {
-
-  /** Titles longer than this are cut: the incident record has a fixed byte bound. */
-  public static final int MAX_TITLE_CHARS = 512;
 
   private final PagewireConfig.Flapping flapping;
 
@@ -185,7 +183,7 @@ public final class IncidentLifecycle {
     RouterIncident.Builder incident = RouterIncident.newBuilder()
         .setIncidentId(Ids.incidentId(routing.incidentKey(), at.toEpochMilli()))
         .setIncidentKey(routing.incidentKey())
-        .setTitle(bounded(routing.route().keys().title(alert)))
+        .setTitle(TextBounds.truncate(routing.route().keys().title(alert), TextBounds.TITLE_BYTES))
         .setPriority(routing.verdict().priority())
         .setSeverity(routing.verdict().severity())
         .setOpenedAt(at)
@@ -259,10 +257,6 @@ public final class IncidentLifecycle {
     long[] after = Arrays.copyOfRange(recent, recent.length - keep, recent.length + 1);
     after[keep] = at.toEpochMilli();
     return after;
-  }
-
-  private static String bounded(String title) {
-    return title.length() <= MAX_TITLE_CHARS ? title : title.substring(0, MAX_TITLE_CHARS - 1) + "…";
   }
 
   /** Numbers and builds the events of one step on the incident as it is after the step. */

@@ -1,5 +1,6 @@
-package io.pagewire.escalation.state;
+package io.pagewire.platform.text;
 
+import io.pagewire.platform.http.HttpError;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
@@ -7,10 +8,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The byte limits of text escalation keeps, so that every stored record (incident state, timeline
- * copy) has a fixed bound however long an incident lives and however many alerts it has; state
- * store changelog records above about 1 MiB would fail the task on every restart. Limits count
- * UTF-8 bytes, as Avro stores strings.
+ * The byte limits of text Pagewire keeps from people (notes, names, silence comments) and from
+ * alerts (titles, summaries), so that every stored record (incident state, timeline copy, router
+ * incident, silence) has a fixed bound however long an incident lives and however many alerts it
+ * has; records above about 1 MiB would fail a task on every restart. Limits count UTF-8 bytes,
+ * as Avro stores strings. The API refuses longer text with 400 {@code field_too_long}
+ * ({@link #requireWithin}); text from alerts is cut ({@link #truncate}).
  */
 public final class TextBounds {
 
@@ -29,6 +32,20 @@ public final class TextBounds {
   private static final int ELLIPSIS_BYTES = ELLIPSIS.getBytes(StandardCharsets.UTF_8).length;
 
   private TextBounds() {}
+
+  /**
+   * {@code value} when it is at most {@code maxBytes} bytes in UTF-8 (null passes); else a 400
+   * {@code field_too_long} naming the field and the limit.
+   */
+  public static String requireWithin(String field, String value, int maxBytes) {
+    if (value != null) {
+      int bytes = utf8Length(value);
+      if (bytes > maxBytes) {
+        throw new HttpError(400, "field_too_long", field + ": at most " + maxBytes + " bytes (UTF-8), not " + bytes);
+      }
+    }
+    return value;
+  }
 
   public static int utf8Length(String text) {
     int bytes = 0;
