@@ -13,6 +13,9 @@ import java.util.Map;
  */
 public final class NotifierChild {
 
+  /** Messages in flight at once on the one channel: a kill repeats at most this many. */
+  static final int CONCURRENCY = 8;
+
   private NotifierChild() {}
 
   public static void main(String[] args) throws Exception {
@@ -21,7 +24,7 @@ public final class NotifierChild {
         .withNotifier(new PagewireConfig.Notifier(Map.of("hook", Map.of("type", "webhook", "url", args[1])),
             new PagewireConfig.Retry(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(20)),
             null, new PagewireConfig.RateLimit(100_000, Duration.ofMinutes(1)), new PagewireConfig.RateLimit(100_000, Duration.ofMinutes(1)),
-            "crash-it"));
+            "crash-it", null, new PagewireConfig.Delivery(CONCURRENCY, 0, null)));
     NotifierService service = new NotifierService(config, new SimpleMeterRegistry());
     service.start();
     while (!service.ready()) {

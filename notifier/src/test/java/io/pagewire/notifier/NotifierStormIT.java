@@ -38,7 +38,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * 500 pages for one person at once, with a limit of {@value #LIMIT} messages per
+ * 500 P3 pages for one person at once, with a limit of {@value #LIMIT} messages per
  * {@value #WINDOW_SECONDS} s: the person gets a bounded number of messages (singles until the
  * limit, then digests), every page is in exactly one of them, and every page has a DELIVERED
  * receipt and a NOTIFIED timeline event.
@@ -95,7 +95,9 @@ class NotifierStormIT {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       List<io.pagewire.schemas.NotificationRequest> pages = new ArrayList<>();
       for (int i = 0; i < PAGES; i++) {
-        pages.add(TestRequests.userPage("storm-" + i, "inc-storm-" + (i % 50), "erin"));
+        io.pagewire.schemas.NotificationRequest page = TestRequests.userPage("storm-" + i, "inc-storm-" + (i % 50), "erin");
+        page.setPriority(io.pagewire.schemas.Priority.P3); // limits and digests apply from P2 down
+        pages.add(page);
       }
       TestRequests.writeAll(producer, pages);
     }
@@ -103,7 +105,7 @@ class NotifierStormIT {
     Map<String, Integer> carried = new HashMap<>();
     await().atMost(WAIT).until(() -> {
       carried.clear();
-      for (WebhookReceiver.Received post : receiver.received("/storm")) {
+      for (WebhookReceiver.Received post : stormPosts()) {
         JsonNode body = Json.MAPPER.readTree(post.body());
         if (body.path("digest").asBoolean()) {
           body.get("notifications").forEach(n -> carried.merge(n.get("notificationId").asText(), 1, Integer::sum));
@@ -114,8 +116,8 @@ class NotifierStormIT {
       return carried.size() == PAGES;
     });
     double seconds = (System.nanoTime() - started) / 1e9;
-    int messages = receiver.received("/storm").size();
-    long digests = receiver.received("/storm").stream().filter(p -> p.body().contains("\"digest\":true")).count();
+    int messages = stormPosts().size();
+    long digests = stormPosts().stream().filter(p -> p.body().contains("\"digest\":true")).count();
     System.out.printf("NotifierStormIT: pages=%d messages=%d digests=%d seconds=%.1f limit=%d per %ds%n",
         PAGES, messages, digests, seconds, LIMIT, WINDOW_SECONDS);
 
@@ -133,7 +135,34 @@ class NotifierStormIT {
     assertThat(notified.stream().map(TimelineEvent::getNotificationId).distinct().count()).isEqualTo(PAGES);
     // Nothing is sent again once the held pages are settled, not even when the next window opens.
     await().during(Duration.ofSeconds(WINDOW_SECONDS + 1)).atMost(Duration.ofSeconds(WINDOW_SECONDS + 5))
-        .until(() -> receiver.received("/storm").size() == messages);
+        .until(() -> stormPosts().size() == messages);
+  }
+
+  @Test
+  void shouldSendEveryP0AndP1PageAtOnceWhateverThePersonalLimit() throws Exception {
+    int urgent = 20;
+    Properties props = KafkaSettings.producer(config, "storm-it-urgent");
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      List<io.pagewire.schemas.NotificationRequest> pages = new ArrayList<>();
+      for (int i = 0; i < urgent; i++) {
+        io.pagewire.schemas.NotificationRequest page = TestRequests.userPage("urgent-" + i, "inc-urgent-" + i, "erin");
+        page.setPriority(i % 2 == 0 ? io.pagewire.schemas.Priority.P0 : io.pagewire.schemas.Priority.P1);
+        pages.add(page);
+      }
+      TestRequests.writeAll(producer, pages);
+    }
+    // Far beyond LIMIT messages per window, every one on its own, within seconds.
+    await().atMost(Duration.ofSeconds(WINDOW_SECONDS)).until(() -> receiver.received("/storm").stream()
+        .filter(p -> p.body().contains("\"urgent-")).count() == urgent);
+    assertThat(receiver.received("/storm").stream().filter(p -> p.body().contains("\"urgent-")))
+        .noneMatch(p -> p.body().contains("\"digest\":true"));
+  }
+
+  /** The storm's messages, not the urgent pages of the other test. */
+  private static List<WebhookReceiver.Received> stormPosts() {
+    return receiver.received("/storm").stream().filter(p -> !p.body().contains("\"urgent-")).toList();
   }
 
   private static <T> List<T> readAll(String topic, java.util.function.Function<ConsumerRecord<byte[], byte[]>, T> decode, int expected) {
