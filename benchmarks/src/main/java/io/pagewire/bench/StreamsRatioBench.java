@@ -90,7 +90,7 @@ final class StreamsRatioBench {
   private static boolean ratio(String name, Throughput app, Throughput baseline) {
     double ratio = app.recordsPerSecond() / baseline.recordsPerSecond();
     String bound = app.upperBound() || baseline.upperBound() ? "< " : "";
-    return Report.target(name + " / pass-through", String.format("%s%,.0f / %,.0f records/s = %s%.2f×", bound, app.recordsPerSecond(),
+    return Report.target(name + " / pass-through", String.format("%s%,.0f / %,.0f records/s = %s%.3f×", bound, app.recordsPerSecond(),
         baseline.recordsPerSecond(), bound, ratio), "≥ 0.2×", ratio >= 0.2 && !baseline.upperBound());
   }
 
