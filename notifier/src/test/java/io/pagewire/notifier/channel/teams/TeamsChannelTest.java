@@ -1,5 +1,6 @@
 package io.pagewire.notifier.channel.teams;
 
+import static io.pagewire.testsupport.WebhookReceiver.Answer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,11 @@ import io.pagewire.testsupport.WebhookReceiver;
 import io.pagewire.notifier.channel.Delivery;
 import io.pagewire.platform.config.Secret;
 import io.pagewire.platform.http.Json;
+import io.pagewire.schemas.NotificationRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +27,16 @@ class TeamsChannelTest {
     teams.close();
   }
 
-  @Test
-  void shouldPostAnAdaptiveCardInTheMessageAttachmentsEnvelope() throws Exception {
-    TeamsChannel channel = new TeamsChannel("teams-ops", new TeamsConfig(Secret.of(teams.url(PATH)), null), Clock.systemUTC());
+  private TeamsChannel channel() {
+    return new TeamsChannel("teams-ops", new TeamsConfig(Secret.of(teams.url(PATH)), null), Clock.systemUTC());
+  }
 
-    assertThat(channel.send(TestRequests.pageWithLinks("inc-42/page/1"))).isEqualTo(Delivery.delivered());
+  @Test
+  void shouldPostAnAdaptiveCardInTheWorkflowsMessageAttachmentsEnvelope() throws Exception {
+    // A Workflows trigger answers 202 Accepted once the flow has started.
+    teams.answer(PATH, status(202));
+
+    assertThat(channel().send(TestRequests.pageWithLinks("inc-42/page/1"))).isEqualTo(Delivery.delivered());
 
     JsonNode body = Json.MAPPER.readTree(teams.received(PATH).get(0).body());
     assertThat(body.get("type").asText()).isEqualTo("message");
@@ -38,6 +48,9 @@ class TeamsChannelTest {
     assertThat(card.get("$schema").asText()).isEqualTo("http://adaptivecards.io/schemas/adaptive-card.json");
     assertThat(card.get("type").asText()).isEqualTo("AdaptiveCard");
     assertThat(card.get("version").asText()).isEqualTo("1.4");
+    assertThat(card.get("msteams").get("width").asText()).isEqualTo("Full");
+    assertThat(body.fieldNames()).toIterable().containsExactly("type", "attachments");
+    assertThat(attachment.fieldNames()).toIterable().containsExactly("contentType", "contentUrl", "content");
     JsonNode title = card.get("body").get(0);
     assertThat(title.get("type").asText()).isEqualTo("TextBlock");
     assertThat(title.get("text").asText()).isEqualTo("[P0 SEV-1] PAGE: Checkout down");
@@ -60,5 +73,39 @@ class TeamsChannelTest {
     assertThat(actions.get(0).get("url").asText()).isEqualTo("http://pagewire.local/api/v1/incidents/inc-42/acknowledge");
     assertThat(actions.get(1).get("title").asText()).isEqualTo("Resolve");
     assertThat(actions.get(2).get("url").asText()).isEqualTo("https://runbooks.local/checkout-5xx");
+  }
+
+  @Test
+  void shouldKeepACardWithManyLongLabelsUnderTheTeamsMessageLimit() throws Exception {
+    NotificationRequest request = TestRequests.pageWithLinks("n-1");
+    request.setSummary("s".repeat(20_000));
+    Map<String, String> labels = new HashMap<>();
+    for (int i = 0; i < 64; i++) {
+      labels.put(String.format("label%02d", i), "v".repeat(2000));
+    }
+    request.setLabels(labels);
+
+    assertThat(channel().send(request)).isEqualTo(Delivery.delivered());
+
+    String posted = teams.received(PATH).get(0).body();
+    assertThat(posted.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(TeamsChannel.MESSAGE_MAX_BYTES);
+    JsonNode card = Json.MAPPER.readTree(posted).get("attachments").get(0).get("content");
+    assertThat(card.get("body").get(1).get("text").asText()).hasSize(TeamsChannel.SUMMARY_MAX).endsWith("…");
+    JsonNode facts = card.get("body").get(2).get("facts");
+    JsonNode last = facts.get(facts.size() - 1);
+    int shownLabels = facts.size() - 5;
+    assertThat(shownLabels).isPositive().isLessThan(64);
+    assertThat(last.get("title").asText()).isEqualTo("More labels");
+    assertThat(last.get("value").asText()).isEqualTo((64 - shownLabels) + " not shown");
+    // The actions survive: they are what a person acts on.
+    assertThat(card.get("actions")).hasSize(4);
+  }
+
+  @Test
+  void shouldTreatAWorkflowRefusingTheRequestAsPermanentAndThrottlingAsRetryable() {
+    teams.answer(PATH, status(400).withBody("{\"error\":{\"code\":\"TriggerInputSchemaMismatch\"}}"), status(429));
+
+    assertThat(channel().send(TestRequests.page("n-1"))).isInstanceOf(Delivery.Permanent.class);
+    assertThat(channel().send(TestRequests.page("n-1"))).isInstanceOf(Delivery.Retryable.class);
   }
 }
