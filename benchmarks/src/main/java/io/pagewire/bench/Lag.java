@@ -61,7 +61,21 @@ final class Lag implements AutoCloseable {
     this.admin = Admin.create(props);
   }
 
+  /** A snapshot; an AdminClient call that fails or times out (a busy machine) is tried again, 5 times in all. */
   Snapshot snapshot(String group, List<String> inputTopics) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return trySnapshot(group, inputTopics);
+      } catch (IllegalStateException e) {
+        if (attempt >= 5 || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        Alerts.sleep(200);
+      }
+    }
+  }
+
+  private Snapshot trySnapshot(String group, List<String> inputTopics) {
     try {
       Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
       List<String> topics = new ArrayList<>();
