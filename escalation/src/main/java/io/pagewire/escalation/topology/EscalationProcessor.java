@@ -6,6 +6,7 @@ import io.pagewire.escalation.state.IncidentLifecycle;
 import io.pagewire.escalation.state.StatusUpdates;
 import io.pagewire.escalation.state.TimerKind;
 import io.pagewire.escalation.state.Transition;
+import io.pagewire.platform.kafka.TimeIndex;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentState;
@@ -79,14 +80,11 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
   private KeyValueStore<String, Long> watermarks;
   private TimelineLog timelines;
   private KeyValueStore<Bytes, byte[]> opened;
-  private KeyValueStore<Bytes, byte[]> expiries;
+  private TimeIndex retained;
   private KeyValueStore<String, ScheduleOverride> overrides;
   /** No index entry has a deadline below this; sweeps start their scan here. */
   private long watermark;
   private long persistedWatermark;
-  /** The same for the retention index. */
-  private long retentionWatermark;
-  private long persistedRetentionWatermark;
   /** While incidents stored before the indexes existed are being indexed: the last id done, or null. */
   private boolean indexed;
   private String indexCursor;
@@ -116,13 +114,22 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     this.timelines = new TimelineLog(context.getStateStore(EscalationTopology.TIMELINE_STORE),
         context.getStateStore(EscalationTopology.TIMELINE_EVENTS_STORE));
     this.opened = context.getStateStore(EscalationTopology.OPENED_STORE);
-    this.expiries = context.getStateStore(EscalationTopology.RETENTION_STORE);
+
     Long stored = watermarks.get(WATERMARK_KEY);
     watermark = stored != null ? stored : 0L;
     persistedWatermark = watermark;
-    Long storedRetention = watermarks.get(RETENTION_WATERMARK_KEY);
-    retentionWatermark = storedRetention != null ? storedRetention : 0L;
-    persistedRetentionWatermark = retentionWatermark;
+    this.retained = new TimeIndex(context.getStateStore(EscalationTopology.RETENTION_STORE), new TimeIndex.Watermark() {
+      @Override
+      public long load() {
+        Long stored = watermarks.get(RETENTION_WATERMARK_KEY);
+        return stored != null ? stored : 0L;
+      }
+
+      @Override
+      public void save(long watermark) {
+        watermarks.put(RETENTION_WATERMARK_KEY, watermark);
+      }
+    });
     indexed = watermarks.get(INDEXED_KEY) != null;
     context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       sweep(now);
@@ -274,12 +281,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
 
   /** Indexes when the resolved {@code incident} leaves the hot stores. */
   private void retain(String incidentId, IncidentState incident) {
-    long until = incident.getResolvedAt().plus(retention).toEpochMilli();
-    expiries.put(new ExpiryKey(until, incidentId).bytes(), PRESENT);
-    if (until < retentionWatermark) {
-      retentionWatermark = Math.max(0, until);
-      persistRetentionWatermark();
-    }
+    retained.add(incident.getResolvedAt().plus(retention), incidentId);
   }
 
   /**
@@ -289,41 +291,22 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
    * incidents it removes, not the incidents kept.
    */
   private void expire(long now) {
-    List<Bytes> due = new ArrayList<>();
-    boolean more;
-    try (KeyValueIterator<Bytes, byte[]> it = expiries.range(DeadlineKey.from(retentionWatermark),
-        DeadlineKey.from(now + 1))) {
-      while (due.size() < sweepBatch && it.hasNext()) {
-        due.add(it.next().key);
-      }
-      more = it.hasNext();
-    }
-    long reached = more ? ExpiryKey.parse(due.get(due.size() - 1)).expiresMillis() : now + 1;
-    boolean moved = reached > retentionWatermark;
-    if (moved) {
-      retentionWatermark = reached;
-    }
-    for (Bytes key : due) {
-      ExpiryKey entry = ExpiryKey.parse(key);
-      expiries.delete(key);
-      IncidentState incident = incidents.get(entry.incidentId());
+    for (TimeIndex.Entry entry : retained.takeDue(Instant.ofEpochMilli(now), sweepBatch)) {
+      IncidentState incident = incidents.get(entry.id());
       if (incident == null || incident.getStatus() != IncidentStatus.RESOLVED) {
         continue; // already gone
       }
       if (incident.getResolvedAt().plus(retention).toEpochMilli() > now) {
-        retain(entry.incidentId(), incident); // the retention grew since the entry was written
+        retain(entry.id(), incident); // the retention grew since the entry was written
         continue;
       }
-      incidents.delete(entry.incidentId());
-      timelines.delete(entry.incidentId());
-      opened.delete(OpenedIndex.key(incident.getOpenedAt(), entry.incidentId()));
-      context.forward(new Record<String, SpecificRecord>(entry.incidentId(), null, now), EscalationTopology.STATUS_SINK);
+      incidents.delete(entry.id());
+      timelines.delete(entry.id());
+      opened.delete(OpenedIndex.key(incident.getOpenedAt(), entry.id()));
+      context.forward(new Record<String, SpecificRecord>(entry.id(), null, now), EscalationTopology.STATUS_SINK);
       metrics.expiredIncidents.increment();
-      log.info("incident left the hot stores: incidentId={} resolvedAt={} retention={}", entry.incidentId(),
+      log.info("incident left the hot stores: incidentId={} resolvedAt={} retention={}", entry.id(),
           incident.getResolvedAt(), retention);
-    }
-    if (!due.isEmpty() || (moved && retentionWatermark - persistedRetentionWatermark >= IDLE_WATERMARK_PERSIST_MILLIS)) {
-      persistRetentionWatermark();
     }
   }
 
@@ -396,11 +379,6 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     if (exhausted) {
       overrideCursor = null;
     }
-  }
-
-  private void persistRetentionWatermark() {
-    watermarks.put(RETENTION_WATERMARK_KEY, retentionWatermark);
-    persistedRetentionWatermark = retentionWatermark;
   }
 
   private void reindex(String incidentId, Map<TimerKind, Instant> before, Map<TimerKind, Instant> after) {

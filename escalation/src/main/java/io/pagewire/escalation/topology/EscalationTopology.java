@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #OPENED_STORE}: every incident newest first ({@link OpenedIndex}; empty value);
  *       queryable: the incidents API pages through it.</li>
  *   <li>{@value #RETENTION_STORE}: when each resolved incident leaves the stores above
- *       ({@link ExpiryKey}; empty value).</li>
+ *       ({@link io.pagewire.platform.kafka.TimeIndex} keys: 8-byte big-endian epoch millis, then the incident id).</li>
  * </ul>
  *
  * <p>A wall-clock punctuator every {@code escalation.sweepInterval} fires what is due by the

@@ -41,7 +41,7 @@ final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
   public void init(FixedKeyProcessorContext<String, Alert> context) {
     this.context = context;
     this.lastSeen = context.getStateStore(RouterTopology.DEDUP_STORE);
-    KeyValueStore<Bytes, String> index = context.getStateStore(RouterTopology.DEDUP_EXPIRY_STORE);
+    KeyValueStore<Bytes, byte[]> index = context.getStateStore(RouterTopology.DEDUP_EXPIRY_STORE);
     this.expiry = new TimeIndex(index);
     context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, ms -> forgetExpired(Instant.ofEpochMilli(ms)));
   }

@@ -174,6 +174,34 @@ class GroupStateTopologyTest {
     assertThat(incidentStore().get(CHECKOUT).getIncidentId()).isEqualTo(second).isNotEqualTo(first.getIncidentId());
   }
 
+  @Test
+  void shouldForgetDedupEntriesOnceTheRetentionPassedSinceTheAlertWasLastSeen() {
+    Alert f1 = checkout("f1");
+    alerts.pipeInput("f1", f1, T0);
+    KeyValueStore<String, String> dedup = driver.getKeyValueStore(RouterTopology.DEDUP_STORE);
+    Duration retention = PagewireConfig.defaults().classification().dedupRetention();
+
+    driver.advanceWallClockTime(retention.minusMinutes(1));
+    assertThat(dedup.get("f1")).as("within the retention").isNotNull();
+
+    driver.advanceWallClockTime(Duration.ofMinutes(2));
+    assertThat(dedup.get("f1")).as("past the retention").isNull();
+    assertThat(driver.getKeyValueStore(RouterTopology.DEDUP_EXPIRY_STORE).approximateNumEntries()).isZero();
+  }
+
+  @Test
+  void shouldKeepDedupEntryOfAnAlertSeenAgainWithinTheRetention() {
+    Alert f1 = checkout("f1");
+    Duration retention = PagewireConfig.defaults().classification().dedupRetention();
+    alerts.pipeInput("f1", f1, T0);
+    // Resent (a repeat_interval) when most of the retention has passed: its entry lives on.
+    alerts.pipeInput("f1", f1, T0.plus(retention.multipliedBy(9).dividedBy(10)));
+
+    driver.advanceWallClockTime(retention.plusMinutes(1));
+
+    assertThat(driver.<String, String>getKeyValueStore(RouterTopology.DEDUP_STORE).get("f1")).isNotNull();
+  }
+
   private static IncidentStatusUpdate resolvedBy(String actor, IncidentEvent opened, Instant at) {
     return IncidentStatusUpdate.newBuilder()
         .setIncidentId(opened.getIncidentId())
