@@ -91,20 +91,34 @@ public final class Dispatcher {
 
   /**
    * Why a PAGE must not be sent now, or empty when it must. Only a status change newer than the
-   * request counts: a higher version than the request's {@code statusVersion}; for requests that
-   * carry no version (-1, written before the field existed), a change after the request's time.
+   * request counts. A request carries the version of the status it followed ({@code v}); its own
+   * transition may move the status to TRIGGERED at {@code v + 1} (a re-page after an
+   * acknowledgement timeout, a snooze's end, an escalate-now). So the page is suppressed when the
+   * incident is acknowledged, resolved or snoozed at a version above {@code v}, or when the status
+   * changed again after that (a version above {@code v + 1}): leaving TRIGGERED and coming back
+   * means escalation has sent a newer page, which supersedes this one. Requests without a version
+   * (-1, written before the field existed) compare times instead.
    */
   public static Optional<String> suppression(NotificationRequest request, IncidentStatusUpdate status) {
-    if (request.getKind() != NotificationKind.PAGE || status == null || status.getStatus() == IncidentStatus.TRIGGERED) {
+    if (request.getKind() != NotificationKind.PAGE || status == null) {
       return Optional.empty();
     }
     long requested = request.getStatusVersion();
-    boolean newer = requested >= 0 ? status.getVersion() > requested : status.getAt().isAfter(request.getCreatedAt());
-    if (!newer) {
-      return Optional.empty();
+    boolean closed = status.getStatus() != IncidentStatus.TRIGGERED;
+    if (requested < 0) {
+      return closed && status.getAt().isAfter(request.getCreatedAt())
+          ? Optional.of("incident " + status.getStatus().name().toLowerCase() + " before sending (at " + status.getAt() + ")")
+          : Optional.empty();
     }
-    return Optional.of("incident " + status.getStatus().name().toLowerCase() + " before sending (status version "
-        + status.getVersion() + ", page requested at " + (requested >= 0 ? "version " + requested : request.getCreatedAt()) + ")");
+    if (closed && status.getVersion() > requested) {
+      return Optional.of("incident " + status.getStatus().name().toLowerCase() + " before sending (status version "
+          + status.getVersion() + ", page requested at version " + requested + ")");
+    }
+    if (status.getVersion() > requested + 1) {
+      return Optional.of("superseded: the incident was triggered again after this page was requested (status version "
+          + status.getVersion() + ", page requested at version " + requested + ")");
+    }
+    return Optional.empty();
   }
 
   /**

@@ -83,9 +83,17 @@ class DispatcherTest {
   }
 
   @Test
-  void shouldSendAPageWhenTheIncidentIsTriggeredAgainWhateverTheVersion() {
-    assertThat(decide(dispatcher(5), status(IncidentStatus.TRIGGERED, 7), pending("p", Priority.P0, 1)))
+  void shouldSendAPageWhoseOwnTransitionTriggeredTheIncidentAgain() {
+    // An escalate-now on an acknowledged incident: requested at the acknowledgement's version 2, its own change is 3.
+    assertThat(decide(dispatcher(5), status(IncidentStatus.TRIGGERED, 3), pending("p", Priority.P0, 2)))
         .singleElement().isInstanceOf(Dispatcher.Send.class);
+  }
+
+  @Test
+  void shouldSuppressAPageSupersededByALaterAcknowledgementAndReTrigger() {
+    // Requested at 1 (triggered); acknowledged at 2; triggered again at 3, which sent its own re-page.
+    assertThat(decide(dispatcher(5), status(IncidentStatus.TRIGGERED, 3), pending("p", Priority.P0, 1)))
+        .singleElement().isInstanceOfSatisfying(Dispatcher.Settle.class, s -> assertThat(s.reason()).startsWith("superseded"));
   }
 
   @Test
