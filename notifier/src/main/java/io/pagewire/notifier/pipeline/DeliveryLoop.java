@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>At most one repeat per in-flight message.</b> What cannot be closed is the window between
  * a receiver accepting a message and the transaction with its outcome committing; a lane's slot
  * is freed only after that commit, so a crash repeats at most {@code notifier.delivery.concurrency}
- * messages per channel. A transient Kafka failure repeats none: the outcomes are kept and written
- * again in the next transaction, with a new producer if need be.
+ * messages per channel. A failed transaction repeats none: the outcomes are kept and written
+ * again in the next one, with a new producer if need be; only an outage long enough for the group
+ * to take the partitions away repeats what was in flight then (the log is read again).
  *
  * <p><b>Never stalls.</b> No exception ends the loop: a failed transaction is retried with
  * backoff, a log partition that cannot be read is read again, a producer in a fatal state is
