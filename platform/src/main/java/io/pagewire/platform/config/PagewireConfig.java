@@ -657,7 +657,7 @@ public record PagewireConfig(
   /**
    * The notifier's delivery loop.
    *
-   * @param concurrency messages in flight at once per channel (default 16); a crash repeats at most
+   * @param concurrency messages in flight at once per channel (default 64); a crash repeats at most
    *     this many per channel (those sent but not yet committed)
    * @param maxPending most targets held in memory (waiting for a rule delay, a retry, a rate limit
    *     or a free slot; default 20000); beyond it, new requests wait in Kafka
@@ -666,7 +666,7 @@ public record PagewireConfig(
    */
   public record Delivery(int concurrency, int maxPending, Duration stallTimeout) {
     public Delivery {
-      concurrency = concurrency > 0 ? concurrency : 16;
+      concurrency = concurrency > 0 ? concurrency : 64;
       maxPending = maxPending > 0 ? maxPending : 20_000;
       stallTimeout = stallTimeout != null ? stallTimeout : Duration.ofSeconds(30);
       if (stallTimeout.isNegative() || stallTimeout.isZero()) {
