@@ -139,6 +139,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTheNotifiersUrgencyLimitAndDeliverySettings() {
+    PagewireConfig config = ConfigLoader.parse("c.yaml", """
+        notifier:
+          limitFrom: P3
+          delivery: {concurrency: 4, maxPending: 500, stallTimeout: 5s}
+        """);
+
+    assertThat(config.notifier().limitFrom()).isEqualTo(io.pagewire.schemas.Priority.P3);
+    assertThat(config.notifier().delivery()).isEqualTo(new PagewireConfig.Delivery(4, 500, java.time.Duration.ofSeconds(5)));
+    assertThat(PagewireConfig.defaults().notifier().delivery()).isEqualTo(new PagewireConfig.Delivery(64, 20_000, java.time.Duration.ofSeconds(30)));
+    assertThat(PagewireConfig.defaults().notifier().limitFrom()).isEqualTo(io.pagewire.schemas.Priority.P2);
+  }
+
+  @Test
+  void refusesAnUnknownNotifierDeliveryKeyWithItsLine() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", """
+        notifier:
+          delivery: {concurency: 4}
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("line 2");
+  }
+
+  @Test
   void theSampleConfigurationIsValid() {
     PagewireConfig config = ConfigLoader.load(Path.of("../config/pagewire.yaml"));
 
