@@ -57,7 +57,7 @@ final class Pipeline implements AutoCloseable {
         streamsService.recordErrors().bindTo(metrics);
       }
     }
-    http.route("GET", "/healthz", request -> Response.ok(Map.of("status", "ok")));
+    http.route("GET", "/healthz", request -> liveness());
     http.route("GET", "/readyz", request -> readiness());
     http.route("GET", "/metrics", request -> Response.text(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
   }
@@ -82,6 +82,14 @@ final class Pipeline implements AutoCloseable {
 
   boolean ready() {
     return services.stream().allMatch(Service::ready);
+  }
+
+  /** 200 while every service is live; 503 naming the stuck ones, so a supervisor restarts the process. */
+  private Response liveness() {
+    Map<String, String> states = new LinkedHashMap<>();
+    services.forEach(s -> states.put(s.name(), s.live() ? "ok" : "stuck"));
+    boolean live = !states.containsValue("stuck");
+    return new Response(live ? 200 : 503, Map.of("status", live ? "ok" : "stuck", "services", states), "application/json");
   }
 
   private Response readiness() {

@@ -173,6 +173,13 @@ public final class NotifierService implements Service {
     return current != null && status != null && status.ready() && current.healthy() && thread.isAlive();
   }
 
+  /** Not live once started when the delivery loop thread died or its turn has stalled past {@code stallTimeout}. */
+  @Override
+  public boolean live() {
+    DeliveryLoop current = loop;
+    return current == null || (thread.isAlive() && !current.stalled());
+  }
+
   /** The latest status escalation published for an incident, as the send-time re-check sees it; null if none. */
   IncidentStatusUpdate status(String incidentId) {
     return status.get(incidentId);

@@ -56,10 +56,10 @@ class NotifierOutageIT {
         await().atMost(WAIT).until(() -> distinct(receiver).size() >= PAGES / 4);
 
         kafka.close();
-        await("unhealthy while the broker is away").atMost(WAIT).until(() -> !service.ready());
+        await("unhealthy while the broker is away").atMost(WAIT).until(() -> !service.ready() && !service.live());
 
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), port);
-        await("healthy again").atMost(WAIT).until(service::ready);
+        await("healthy again").atMost(WAIT).until(() -> service.ready() && service.live());
         write(config, "after-", PAGES);
 
         await("every page delivered").atMost(WAIT).until(() -> distinct(receiver).size() == 2 * PAGES);

@@ -19,6 +19,15 @@ public interface Service extends AutoCloseable {
   /** True once the service can do its work (Kafka Streams is RUNNING, the producer is connected). */
   boolean ready();
 
+  /**
+   * False when the service is stuck and only a restart helps: its work loop has made no progress
+   * within its stall bound, or its Streams app failed for good. {@code /healthz} answers 503 then,
+   * so a supervisor restarts the process. A service that is merely starting or rebalancing is live.
+   */
+  default boolean live() {
+    return true;
+  }
+
   /** Stops cleanly: finishes or aborts in-flight work so that nothing is lost or done twice. */
   @Override
   void close();

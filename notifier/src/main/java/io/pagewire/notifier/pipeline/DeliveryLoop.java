@@ -151,6 +151,11 @@ public final class DeliveryLoop implements Runnable {
     return running && joined && System.nanoTime() - lastTurnNanos < stallNanos;
   }
 
+  /** Running and joined, but no turn completed within {@code stallTimeout}: stuck. */
+  public boolean stalled() {
+    return running && joined && System.nanoTime() - lastTurnNanos >= stallNanos;
+  }
+
   public boolean joined() {
     return joined;
   }

@@ -60,6 +60,13 @@ public class StreamsService implements Service {
     return streams.state() == KafkaStreams.State.RUNNING;
   }
 
+  /** Dead stream threads are replaced; only an app that ended in ERROR is not live. */
+  @Override
+  public boolean live() {
+    KafkaStreams.State state = streams.state();
+    return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
+  }
+
   /**
    * Commits and leaves the consumer group, so another instance takes over this instance's
    * partitions (and their timers) at once instead of after the session timeout. This holds for
