@@ -96,14 +96,16 @@ public final class EscalationTopology {
         () -> new EscalationProcessor(overrides -> lifecycle(config, policies, calendar, overrides, links),
             escalation.sweepInterval(), escalation.sweepBatch(), escalation.resolvedRetention(), meters),
         EVENTS_SOURCE, COMMANDS_SOURCE);
+    // An incident's state and its timeline head are rewritten by every event of the incident: the
+    // cache folds those writes into one changelog record per commit.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENTS_STORE),
-        Serdes.String(), AvroSerde.of(IncidentState.class)), PROCESSOR);
+        Serdes.String(), AvroSerde.of(IncidentState.class)).withCachingEnabled(), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),
         Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE),
         Serdes.String(), Serdes.Long()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
-        Serdes.String(), AvroSerde.of(IncidentTimeline.class)), PROCESSOR);
+        Serdes.String(), AvroSerde.of(IncidentTimeline.class)).withCachingEnabled(), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_EVENTS_STORE),
         Serdes.String(), AvroSerde.of(TimelineEvent.class)), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPENED_STORE),

@@ -107,11 +107,14 @@ public final class RouterTopology {
         Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String()));
     builder.addStateStore(TimeIndex.storeBuilder(DEDUP_EXPIRY_STORE));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(INCIDENT_STORE), Serdes.String(), AvroSerde.of(RouterIncident.class)));
+        Stores.persistentKeyValueStore(INCIDENT_STORE), Serdes.String(), AvroSerde.of(RouterIncident.class))
+        // In a storm every alert of a group rewrites its one incident record: the cache folds
+        // those writes into one changelog record per commit.
+        .withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(), AvroSerde.of(RouterAlert.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(CHANGES_STORE), Serdes.String(), Serdes.String()));
+        Stores.persistentKeyValueStore(CHANGES_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
     GlobalTopicStore.addTo(builder, Topics.SILENCES, SILENCE_STORE);
     GlobalTopicStore.addTo(builder, Topics.INHIBITING_ALERTS, INHIBITING_STORE);
 
