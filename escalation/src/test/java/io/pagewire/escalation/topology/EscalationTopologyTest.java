@@ -630,6 +630,25 @@ class EscalationTopologyTest {
   }
 
   @Test
+  void shouldStampEveryPageWithTheStatusVersionItWasRequestedAt() {
+    startDefault();
+    open("inc-1", Priority.P0, T0);
+    send("inc-1", CommandType.ACKNOWLEDGE, "alice", T0.plus(Duration.ofMinutes(5)));
+    advanceTo(Duration.ofMinutes(35)); // the acknowledgement times out: the incident pages again
+
+    List<NotificationRequest> pages = notifications.readValuesToList().stream()
+        .filter(r -> r.getKind() == NotificationKind.PAGE).toList();
+    List<IncidentStatusUpdate> updates = statuses.readValuesToList();
+
+    // The opening page was requested before the first update (version 1); the re-page after the
+    // acknowledgement (version 2), so the notifier sends it although the incident was acknowledged.
+    assertThat(pages).extracting(NotificationRequest::getStatusVersion).containsExactly(0L, 2L);
+    assertThat(updates).extracting(IncidentStatusUpdate::getStatus, IncidentStatusUpdate::getVersion)
+        .startsWith(org.assertj.core.groups.Tuple.tuple(IncidentStatus.TRIGGERED, 1L),
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.ACKNOWLEDGED, 2L));
+  }
+
+  @Test
   void shouldNotPublishAStatusUpdateWhenOnlyTheLevelChanges() {
     startDefault();
     open("inc-1", Priority.P0, T0);
