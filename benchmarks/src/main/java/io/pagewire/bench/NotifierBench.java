@@ -1,9 +1,13 @@
 package io.pagewire.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.pagewire.platform.config.ConfigLoader;
+import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.schemas.NotificationKind;
 import io.pagewire.schemas.NotificationRequest;
 import io.pagewire.schemas.Priority;
+import io.pagewire.schemas.TimelineEvent;
+import io.pagewire.schemas.TimelineEventType;
 import io.pagewire.schemas.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,6 +40,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       answers 503 to everything: how much later {@code good}'s last page arrives than in round 1.
  * </ol>
  *
+ * Before the notifier starts, {@code --history} timeline events (default 1,000,000) are written to
+ * {@code pagewire.incident-timeline} and one page request to {@code pagewire.notification-requests}:
+ * the time from starting the notifier's process to that page's arrival is its start-up, which must
+ * not grow with the history (target 5 s).
+ *
  * The configuration uses only keys every notifier version knows (so {@code --jar} measures an
  * older build the same way), with the rate limits raised so that nothing is bundled.
  */
@@ -44,6 +53,7 @@ final class NotifierBench {
   static int run(Path jar, Options options) throws Exception {
     int pages = options.intValue("--pages", 1000);
     int warmup = options.intValue("--warmup", 1000);
+    int history = options.intValue("--history", 1_000_000);
     long timeoutMillis = options.intValue("--timeout", 120) * 1000L;
     options.checkAllRead();
     System.out.printf("notifier: %,d pages written at once to pagewire.notification-requests, one notifier instance; jar %s%n", pages, jar);
@@ -70,8 +80,28 @@ final class NotifierBench {
             perPerson: {count: 1000000, per: 1m}
             perChannel: {count: 1000000, per: 1m}
           """.formatted(kafkaPort, httpPort, sink.url("/good"), sink.url("/bad")));
+      try (KafkaProducer<byte[], byte[]> producer = producer(kafkaPort)) {
+        TopicAdmin.ensureTopics(ConfigLoader.load(config));
+        long written = System.nanoTime();
+        writeHistory(producer, history);
+        System.out.printf("  history: %,d timeline events written in %.1f s%n", history, (System.nanoTime() - written) / 1e9);
+        send(producer, "r-start-", 0, "good");
+        producer.flush();
+      }
+      long starting = System.nanoTime();
       try (Child notifier = Child.java("notifier", dir.resolve("notifier.log"),
           List.of("-jar", jar.toString(), "service", "notifier", "--config", config.toString()))) {
+        long startDeadline = System.currentTimeMillis() + timeoutMillis;
+        while (sink.distinct("r-start-good-") < 1) {
+          notifier.checkAlive();
+          if (System.currentTimeMillis() > startDeadline) {
+            throw new IllegalStateException("no first page within the time-out:\n" + notifier.tail(30));
+          }
+          Alerts.sleep(5);
+        }
+        double firstPage = (System.nanoTime() - starting) / 1e9;
+        ok &= Report.target(String.format("first page after start, %,d timeline events", history),
+            String.format("%.2f s", firstPage), "≤ 5 s", firstPage <= 5.0);
         Alerts http = new Alerts(httpPort);
         long deadline = System.currentTimeMillis() + 120_000;
         while (http.get(httpPort, "/readyz") != 200) {
@@ -109,23 +139,10 @@ final class NotifierBench {
   /** Writes the round's requests; answers seconds from the first write until good's last page arrived. */
   private static double round(KafkaProducer<byte[], byte[]> producer, Sink sink, Child notifier, String prefix, int pages,
                               boolean withBad, long timeoutMillis) {
-    String topic = Topics.NOTIFICATION_REQUESTS.name();
     long started = System.nanoTime();
     for (int i = 0; i < pages; i++) {
       for (String channel : withBad ? List.of("good", "bad") : List.of("good")) {
-        NotificationRequest request = NotificationRequest.newBuilder()
-            .setNotificationId(prefix + channel + "-" + i)
-            .setIncidentId("inc-bench-" + prefix + i)
-            .setKind(NotificationKind.PAGE)
-            .setLevel(1)
-            .setRecipient("primary-oncall")
-            .setChannels(List.of(channel))
-            .setTitle("bench incident " + i)
-            .setPriority(Priority.P0)
-            .setCreatedAt(Instant.now())
-            .build();
-        producer.send(new ProducerRecord<>(topic, request.getIncidentId().getBytes(StandardCharsets.UTF_8),
-            Topics.NOTIFICATION_REQUESTS.valueSerde().serializer().serialize(topic, request)));
+        send(producer, prefix, i, channel);
       }
     }
     producer.flush();
@@ -139,6 +156,42 @@ final class NotifierBench {
       Alerts.sleep(5);
     }
     return (sink.last(prefix + "good-") - started) / 1e9;
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, String prefix, int i, String channel) {
+    String topic = Topics.NOTIFICATION_REQUESTS.name();
+    NotificationRequest request = NotificationRequest.newBuilder()
+        .setNotificationId(prefix + channel + "-" + i)
+        .setIncidentId("inc-bench-" + prefix + i)
+        .setKind(NotificationKind.PAGE)
+        .setLevel(1)
+        .setRecipient("primary-oncall")
+        .setChannels(List.of(channel))
+        .setTitle("bench incident " + i)
+        .setPriority(Priority.P0)
+        .setCreatedAt(Instant.now())
+        .build();
+    producer.send(new ProducerRecord<>(topic, request.getIncidentId().getBytes(StandardCharsets.UTF_8),
+        Topics.NOTIFICATION_REQUESTS.valueSerde().serializer().serialize(topic, request)));
+  }
+
+  /** A past: {@code count} timeline events of 10,000 incidents, acknowledged ones among them. */
+  private static void writeHistory(KafkaProducer<byte[], byte[]> producer, int count) {
+    String topic = Topics.INCIDENT_TIMELINE.name();
+    Instant at = Instant.now().minusSeconds(86_400L * 30);
+    for (int i = 0; i < count; i++) {
+      String incident = "inc-history-" + (i % 10_000);
+      TimelineEvent event = TimelineEvent.newBuilder()
+          .setEventId(incident + "/" + i)
+          .setIncidentId(incident)
+          .setType(i % 3 == 0 ? TimelineEventType.ACKNOWLEDGED : TimelineEventType.ALERT_ADDED)
+          .setDetail("history event " + i)
+          .setAt(at.plusMillis(i))
+          .build();
+      producer.send(new ProducerRecord<>(topic, incident.getBytes(StandardCharsets.UTF_8),
+          Topics.INCIDENT_TIMELINE.valueSerde().serializer().serialize(topic, event)));
+    }
+    producer.flush();
   }
 
   private static KafkaProducer<byte[], byte[]> producer(int kafkaPort) {
