@@ -8,8 +8,9 @@ import io.pagewire.schemas.NotificationRequest;
  * channel type lives in its own package beside its config record and is registered once, in
  * {@link ChannelRegistry}.
  *
- * <p>Implementations must be safe to call from one thread at a time; the notifier never calls
- * one channel concurrently.
+ * <p>Implementations must be thread-safe: the notifier calls one channel from up to
+ * {@code notifier.delivery.concurrency} threads of that channel's lane at once (the HTTP channels
+ * share one immutable client; email opens a transport per message).
  */
 public interface Channel {
 
