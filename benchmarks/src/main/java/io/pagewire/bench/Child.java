@@ -64,6 +64,18 @@ final class Child implements AutoCloseable {
     }
   }
 
+  /** Waits until the child's log holds {@code line}; fails with its log's end when it exits or the time is up. */
+  void awaitLine(String line, long timeoutMillis) throws IOException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!Files.readString(log).contains(line)) {
+      checkAlive();
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(name + ": no '" + line + "' within " + timeoutMillis + " ms:\n" + tail(30));
+      }
+      Alerts.sleep(100);
+    }
+  }
+
   String tail(int lines) {
     try {
       List<String> all = Files.readAllLines(log);

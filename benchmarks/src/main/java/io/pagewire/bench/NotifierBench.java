@@ -66,7 +66,7 @@ final class NotifierBench {
     try (Sink sink = new Sink();
         Child broker = Child.java("broker", dir.resolve("broker.log"),
             List.of("-cp", classpath, BrokerMain.class.getName(), dir.resolve("kafka").toString(), Integer.toString(kafkaPort)))) {
-      awaitLine(broker, "broker ready", 60_000);
+      broker.awaitLine("broker ready", 60_000);
       Path config = dir.resolve("notifier.yaml");
       Files.writeString(config, """
           kafka:
@@ -202,17 +202,6 @@ final class NotifierBench {
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return new KafkaProducer<>(props);
-  }
-
-  private static void awaitLine(Child child, String line, long timeoutMillis) throws IOException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!Files.readString(child.log).contains(line)) {
-      child.checkAlive();
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(child.name + ": no '" + line + "' within " + timeoutMillis + " ms:\n" + child.tail(30));
-      }
-      Alerts.sleep(100);
-    }
   }
 
   /** The webhook receiver: notes when each notification id first arrived; {@code /bad} answers 503 while failing. */

@@ -40,7 +40,8 @@ final class StreamsRatioBench {
     boolean ok = true;
     try (Child broker = Child.java("broker", dir.resolve("broker.log"),
             List.of("-cp", classpath, BrokerMain.class.getName(), dir.resolve("kafka").toString(), Integer.toString(kafkaPort)));
-        Lag lag = new Lag("127.0.0.1:" + awaitLine(broker, "broker ready", 60_000, kafkaPort))) {
+        Lag lag = new Lag("127.0.0.1:" + kafkaPort)) {
+      broker.awaitLine("broker ready", 60_000);
       lag.awaitBroker(60_000);
 
       int ingestPort = Machine.freePort();
@@ -116,19 +117,6 @@ final class StreamsRatioBench {
       }
       Alerts.sleep(100);
     }
-  }
-
-  /** Waits for a line of the child's log; answers {@code value}. */
-  private static int awaitLine(Child child, String line, long timeoutMillis, int value) throws IOException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!Files.readString(child.log).contains(line)) {
-      child.checkAlive();
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(child.name + ": no '" + line + "' within " + timeoutMillis + " ms:\n" + child.tail(30));
-      }
-      Alerts.sleep(100);
-    }
-    return value;
   }
 
   /**
