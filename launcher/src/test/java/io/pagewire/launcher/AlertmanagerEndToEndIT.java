@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.testsupport.WebhookReceiver;
+import io.pagewire.testsupport.RequiredTool;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +47,7 @@ class AlertmanagerEndToEndIT {
   void shouldOpenPageAndResolveAnIncidentFromRealAlertmanagerWebhooks(@TempDir Path dir) throws Exception {
     String alertmanager = binary("prometheus-alertmanager");
     String amtool = binary("amtool");
-    Assumptions.assumeTrue(alertmanager != null && amtool != null,
+    RequiredTool.require(alertmanager != null && amtool != null,
         "prometheus-alertmanager and amtool are not installed (apt-get install prometheus-alertmanager; .ci/run does it)");
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pagewire.platform.config.ConfigLoader;
 import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.testsupport.RequiredTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +20,7 @@ class DeploymentFilesIT {
   @Test
   void composeFileIsValid() throws Exception {
     String compose = AlertmanagerEndToEndIT.binary("docker-compose");
-    Assumptions.assumeTrue(compose != null, "docker-compose is not installed (apt-get install docker-compose; .ci/run does it)");
+    RequiredTool.require(compose != null, "docker-compose is not installed (apt-get install docker-compose; .ci/run does it)");
 
     Process process = new ProcessBuilder(compose, "-f", ROOT.resolve("docker-compose.yml").toString(), "config", "-q")
         .redirectErrorStream(true).start();

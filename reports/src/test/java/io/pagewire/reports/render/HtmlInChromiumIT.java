@@ -1,10 +1,10 @@
 package io.pagewire.reports.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pagewire.reports.SampleReports;
 import io.pagewire.reports.model.Report;
+import io.pagewire.testsupport.RequiredTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ class HtmlInChromiumIT {
 
   @Test
   void shouldOpenInHeadlessChromiumWithoutErrors(@TempDir Path dir) throws Exception {
-    assumeTrue(Chromium.installed(), "skipped: no Chromium at " + Chromium.BINARY + " (apt-get install chromium)");
+    RequiredTool.require(Chromium.installed(), "no Chromium at " + Chromium.BINARY + " (apt-get install chromium)");
     for (Report report : new Report[] {SampleReports.week(1), SampleReports.incidentB(1)}) {
       Path html = dir.resolve(report.getClass().getSimpleName() + ".html");
       Files.writeString(html, ReportFormat.HTML.render(report));
@@ -32,7 +32,7 @@ class HtmlInChromiumIT {
 
   @Test
   void shouldScreenshotTheWeek(@TempDir Path dir) throws Exception {
-    assumeTrue(Chromium.installed(), "skipped: no Chromium at " + Chromium.BINARY + " (apt-get install chromium)");
+    RequiredTool.require(Chromium.installed(), "no Chromium at " + Chromium.BINARY + " (apt-get install chromium)");
     Path png = dir.resolve("week.png");
 
     ReportScreenshot.main(new String[] {png.toString()});
