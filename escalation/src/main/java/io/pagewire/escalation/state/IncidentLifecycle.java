@@ -253,6 +253,20 @@ public final class IncidentLifecycle {
         silenced ? TimelineEventType.SILENCED : TimelineEventType.INHIBITED, null, null, detail, event.getAt());
   }
 
+  /**
+   * "alert firing: X (3 firing)", or for an event the router coalesced from several changes
+   * "500 alerts firing, 2 resolved, latest X (3 firing)".
+   */
+  private static String alertChanges(IncidentEvent event) {
+    String firing = " (" + event.getFiringAlerts() + " firing)";
+    if (event.getAlertsAdded() + event.getAlertsResolved() <= 1) {
+      String verb = event.getType() == IncidentEventType.ALERT_ADDED ? "alert firing: " : "alert resolved: ";
+      return verb + alertName(event.getAlert()) + firing;
+    }
+    return event.getAlertsAdded() + " alerts firing, " + event.getAlertsResolved() + " resolved, latest "
+        + alertName(event.getAlert()) + firing;
+  }
+
   private Transition update(IncidentState current, IncidentEvent event) {
     IncidentState.Builder next = IncidentState.newBuilder(current)
         .setTitle(TextBounds.truncate(event.getTitle(), TextBounds.TITLE_BYTES));
@@ -267,8 +281,7 @@ public final class IncidentLifecycle {
     }
     Emitted out = new Emitted();
     String detail = switch (event.getType()) {
-      case ALERT_ADDED -> "alert firing: " + alertName(event.getAlert()) + " (" + event.getFiringAlerts() + " firing)";
-      case ALERT_RESOLVED -> "alert resolved: " + alertName(event.getAlert()) + " (" + event.getFiringAlerts() + " firing)";
+      case ALERT_ADDED, ALERT_RESOLVED -> alertChanges(event);
       default -> current.getPriority() + " -> " + event.getPriority() + " (" + event.getReason() + ")";
     };
     TimelineEvent changed = timelineEvent(event.getEventId(), current.getIncidentId(),

@@ -334,6 +334,11 @@ public record PagewireConfig(
    *     instead of taking the defaults; default false
    * @param recheckInterval how often the router looks for silences that started or expired,
    *     inhibiting alerts that appeared or resolved, and flapping incidents that calmed down
+   * @param coalesceAlertEvents at most one routine event (an alert joined or left an incident,
+   *     with no change of priority or muting) per incident within this time; the changes in
+   *     between are folded into the next event with their counts, so an alert storm costs
+   *     escalation one event per incident and interval instead of one per alert. Default 1s;
+   *     0s publishes every change.
    */
   public record Classification(
       String severityLabel,
@@ -347,7 +352,8 @@ public record PagewireConfig(
       Boolean requireRoute,
       Duration recheckInterval,
       Duration dedupRetention,
-      Duration silenceRetention) {
+      Duration silenceRetention,
+      Duration coalesceAlertEvents) {
     public Classification {
       severityLabel = severityLabel != null ? severityLabel : "severity";
       priorityLabel = priorityLabel != null ? priorityLabel : "priority";
@@ -377,18 +383,23 @@ public record PagewireConfig(
       if (dedupRetention.compareTo(Duration.ofMinutes(10)) < 0 || silenceRetention.isNegative()) {
         throw new IllegalArgumentException("dedupRetention must be at least 10m and silenceRetention not negative");
       }
+      coalesceAlertEvents = coalesceAlertEvents != null ? coalesceAlertEvents : Duration.ofSeconds(1);
+      if (coalesceAlertEvents.isNegative()) {
+        throw new IllegalArgumentException("coalesceAlertEvents must not be negative");
+      }
     }
 
     /** The defaults only: no routes, no inhibition, default flapping. */
     public Classification(String severityLabel, String priorityLabel, Map<String, Priority> severityToPriority,
         Priority defaultPriority, List<String> groupBy) {
       this(severityLabel, priorityLabel, severityToPriority, defaultPriority, groupBy, null, null, null, null, null,
-          null, null);
+          null, null, null);
     }
 
     public Classification withRoutes(List<Route> value) {
       return new Classification(severityLabel, priorityLabel, severityToPriority, defaultPriority, groupBy,
-          value, inhibitRules, flapping, requireRoute, recheckInterval, dedupRetention, silenceRetention);
+          value, inhibitRules, flapping, requireRoute, recheckInterval, dedupRetention, silenceRetention,
+          coalesceAlertEvents);
     }
 
     /**

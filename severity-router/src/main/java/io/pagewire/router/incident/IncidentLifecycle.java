@@ -10,8 +10,9 @@ import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.RouterIncident;
-import java.time.Instant;
 import io.pagewire.schemas.RouterAlert;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,6 +61,14 @@ import java.util.Objects;
  * {@code Ids.groupMember(incidentKey, fingerprint)}), and every step changes at most one of them
  * ({@link Step#member()}), so an alert costs the same whatever the size of its incident.
  *
+ * <p><b>Coalescing.</b> A routine change (an alert joins or leaves an incident that stays open,
+ * with no change of its priority or muting) within {@code coalesceAlertEvents} of the incident's
+ * previous event publishes nothing: the incident counts it ({@code pendingAdded},
+ * {@code pendingResolved}) and the next event carries the counts ({@code alertsAdded},
+ * {@code alertsResolved}), be it the next non-routine event or {@link #flush} once the interval
+ * has passed. In a storm of n alerts into one incident, escalation gets one event per interval
+ * instead of n; the first change after a quiet interval is published at once.
+ *
  * <p>Every event carries the alert that caused it, the reason for that alert's priority, and
  * {@code eventId = incidentId + "/" + n} where n counts the incident's events from 1
  * ({@link RouterIncident#getSequence()} holds the last n).
@@ -67,9 +76,17 @@ import java.util.Objects;
 public final class IncidentLifecycle {
 
   private final PagewireConfig.Flapping flapping;
+  private final Duration coalesce;
 
+  /** Publishes every change (no coalescing). */
   public IncidentLifecycle(PagewireConfig.Flapping flapping) {
+    this(flapping, Duration.ZERO);
+  }
+
+  /** @param coalesce {@code classification.coalesceAlertEvents}; zero publishes every change */
+  public IncidentLifecycle(PagewireConfig.Flapping flapping, Duration coalesce) {
     this.flapping = flapping;
+    this.coalesce = coalesce;
   }
 
   /**
@@ -135,10 +152,8 @@ public final class IncidentLifecycle {
       return new Step(open, List.of(), false, changes,
           new MemberChange(fingerprint, new RouterAlert(alert, known.getSuppressed())));
     }
-    long[] after = changes;
-    if (open.getFiringCount() == 0) {
-      after = changed(changes, at); // a flapping incident held open starts firing again
-    }
+    boolean firingAgain = open.getFiringCount() == 0; // a flapping incident held open starts firing again
+    long[] after = firingAgain ? changed(changes, at) : changes;
     RouterIncident.Builder next = RouterIncident.newBuilder(open)
         .setFiringCount(open.getFiringCount() + 1)
         .setSuppressedCount(open.getSuppressedCount() + (mute.suppressed() ? 1 : 0));
@@ -147,8 +162,11 @@ public final class IncidentLifecycle {
       type = IncidentEventType.PRIORITY_RAISED;
       next.setPriority(routing.verdict().priority()).setSeverity(routing.verdict().severity());
     }
-    return emit(next, List.of(type), alert, mute, routing.verdict().reason(), after, at)
-        .withMember(new MemberChange(fingerprint, new RouterAlert(alert, mute.reason())));
+    MemberChange member = new MemberChange(fingerprint, new RouterAlert(alert, mute.reason()));
+    if (type == IncidentEventType.ALERT_ADDED && !firingAgain && routine(open, next, at)) {
+      return held(next.setPendingAdded(open.getPendingAdded() + 1), alert, changes, member);
+    }
+    return emit(next, List.of(type), alert, mute, routing.verdict().reason(), after, at, 1, 0).withMember(member);
   }
 
   private Step resolved(RouterIncident open, RouterAlert known, Routing routing, long[] changes, Instant at) {
@@ -163,18 +181,22 @@ public final class IncidentLifecycle {
         .setSuppressedCount(open.getSuppressedCount() - (known.getSuppressed() != null ? 1 : 0));
     String reason = routing.verdict().reason();
     if (firing > 0) {
-      return emit(next, List.of(IncidentEventType.ALERT_RESOLVED), alert, Mute.NONE, reason, changes, at)
+      if (routine(open, next, at)) {
+        return held(next.setPendingResolved(open.getPendingResolved() + 1), alert, changes, gone);
+      }
+      return emit(next, List.of(IncidentEventType.ALERT_RESOLVED), alert, Mute.NONE, reason, changes, at, 0, 1)
           .withMember(gone);
     }
     long[] after = changed(changes, at);
     if (flapping.enabled() && after.length > flapping.changes()) {
       next.setFlapping(true);
       return emit(next, List.of(IncidentEventType.ALERT_RESOLVED), alert, Mute.NONE,
-          reason + "; flapping: " + after.length + " state changes within " + flapping.within() + ", kept open", after, at)
+          reason + "; flapping: " + after.length + " state changes within " + flapping.within() + ", kept open", after, at,
+          0, 1)
           .withMember(gone);
     }
     Step step = emit(next, List.of(IncidentEventType.ALERT_RESOLVED, IncidentEventType.RESOLVED),
-        alert, Mute.NONE, reason, after, at);
+        alert, Mute.NONE, reason, after, at, 0, 1);
     return new Step(null, step.events(), false, after, gone);
   }
 
@@ -197,7 +219,7 @@ public final class IncidentLifecycle {
         .setMuted(false)
         .setFlapping(false);
     return emit(incident, List.of(IncidentEventType.OPENED), alert, mute, routing.verdict().reason(),
-        changed(changes, at), at)
+        changed(changes, at), at, 1, 0)
         .withMember(new MemberChange(alert.getFingerprint(), new RouterAlert(alert, mute.reason())));
   }
 
@@ -215,7 +237,7 @@ public final class IncidentLifecycle {
         .setSuppressedCount(open.getSuppressedCount() + delta);
     String reason = mute.suppressed() ? mute.reason() : "no longer " + was;
     Alert alert = member.getAlert();
-    return emit(next, List.of(IncidentEventType.ALERT_ADDED), alert, mute, reason, changes, now)
+    return emit(next, List.of(IncidentEventType.ALERT_ADDED), alert, mute, reason, changes, now, 0, 0)
         .withMember(new MemberChange(alert.getFingerprint(), new RouterAlert(alert, mute.reason())));
   }
 
@@ -234,8 +256,44 @@ public final class IncidentLifecycle {
       return new Step(next.build(), List.of(), false, recent, null);
     }
     Step step = emit(next, List.of(IncidentEventType.RESOLVED), open.getLastAlert(), Mute.NONE,
-        "stopped flapping: no state change within " + flapping.within(), recent, now);
+        "stopped flapping: no state change within " + flapping.within(), recent, now, 0, 0);
     return new Step(null, step.events(), false, recent, null);
+  }
+
+  /**
+   * Publishes the routine changes the incident holds back, once {@code coalesceAlertEvents} has
+   * passed since its previous event: one ALERT_ADDED (ALERT_RESOLVED when only alerts left) on
+   * its latest alert, with the counts. Nothing when none is held or the interval has not passed.
+   */
+  public Step flush(RouterIncident open, long[] changes, Instant now) {
+    if (!pending(open) || now.isBefore(open.getPublishedAt().plus(coalesce))) {
+      return new Step(open, List.of(), false, changes, null);
+    }
+    IncidentEventType type = open.getPendingAdded() > 0 ? IncidentEventType.ALERT_ADDED : IncidentEventType.ALERT_RESOLVED;
+    String reason = "coalesced: " + open.getPendingAdded() + " alerts added, " + open.getPendingResolved()
+        + " resolved within " + coalesce;
+    return emit(RouterIncident.newBuilder(open), List.of(type), open.getLastAlert(), Mute.NONE, reason, changes, now, 0, 0);
+  }
+
+  /** True when the incident holds routine changes that no event has published yet. */
+  public static boolean pending(RouterIncident incident) {
+    return incident.getPendingAdded() > 0 || incident.getPendingResolved() > 0;
+  }
+
+  /**
+   * A change that can wait: the muting others see stays as published, and the incident's
+   * previous event is younger than {@code coalesceAlertEvents}.
+   */
+  private boolean routine(RouterIncident open, RouterIncident.Builder next, Instant at) {
+    return !coalesce.isZero() && muted(next) == open.getMuted() && at.isBefore(open.getPublishedAt().plus(coalesce));
+  }
+
+  private static Step held(RouterIncident.Builder next, Alert alert, long[] changes, MemberChange member) {
+    return new Step(next.setLastAlert(alert).build(), List.of(), false, changes, member);
+  }
+
+  private static boolean muted(RouterIncident.Builder next) {
+    return next.getFiringCount() > 0 && next.getSuppressedCount() >= next.getFiringCount();
   }
 
   /** The changes still inside the flapping window at {@code now}. */
@@ -259,15 +317,21 @@ public final class IncidentLifecycle {
     return after;
   }
 
-  /** Numbers and builds the events of one step on the incident as it is after the step. */
+  /**
+   * Numbers and builds the events of one step on the incident as it is after the step. The first
+   * event carries the held-back changes plus {@code added} and {@code resolved}, this step's own.
+   */
   private static Step emit(RouterIncident.Builder next, List<IncidentEventType> types, Alert alert, Mute mute,
-      String reason, long[] changes, Instant at) {
-    boolean muted = next.getFiringCount() > 0 && next.getSuppressedCount() >= next.getFiringCount();
-    next.setMuted(muted).setLastAlert(alert);
+      String reason, long[] changes, Instant at, int added, int resolved) {
+    boolean muted = muted(next);
+    int alertsAdded = next.getPendingAdded() + added;
+    int alertsResolved = next.getPendingResolved() + resolved;
+    next.setMuted(muted).setLastAlert(alert).setPendingAdded(0).setPendingResolved(0).setPublishedAt(at);
     List<IncidentEvent> events = new ArrayList<>(types.size());
     int sequence = next.getSequence();
     for (IncidentEventType type : types) {
       sequence++;
+      boolean first = events.isEmpty();
       events.add(IncidentEvent.newBuilder()
           .setEventId(Ids.incidentEventId(next.getIncidentId(), sequence))
           .setIncidentId(next.getIncidentId())
@@ -290,6 +354,8 @@ public final class IncidentLifecycle {
           .setInhibitedBy(mute.inhibitedBy())
           .setFlapping(next.getFlapping())
           .setMuted(muted)
+          .setAlertsAdded(first ? alertsAdded : 0)
+          .setAlertsResolved(first ? alertsResolved : 0)
           .build());
     }
     return new Step(next.setSequence(sequence).build(), List.copyOf(events), false, changes, null);

@@ -67,6 +67,7 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
   private KeyValueStore<String, RouterIncident> incidents;
   private KeyValueStore<String, RouterAlert> alerts;
   private KeyValueStore<String, String> changes;
+  private KeyValueStore<String, String> pending;
   private KeyValueStore<String, Silence> silences;
   private KeyValueStore<String, Alert> inhibiting;
   /** What the last re-check saw; null before the first, so a restarted task re-checks once. */
@@ -91,6 +92,7 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
     this.incidents = context.getStateStore(RouterTopology.INCIDENT_STORE);
     this.alerts = context.getStateStore(RouterTopology.ALERT_STORE);
     this.changes = context.getStateStore(RouterTopology.CHANGES_STORE);
+    this.pending = context.getStateStore(RouterTopology.PENDING_STORE);
     this.silences = context.getStateStore(RouterTopology.SILENCE_STORE);
     this.inhibiting = context.getStateStore(RouterTopology.INHIBITING_STORE);
     context.schedule(recheckInterval, PunctuationType.WALL_CLOCK_TIME, ms -> recheck(Instant.ofEpochMilli(ms)));
@@ -164,6 +166,7 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
   }
 
   private void recheck(Instant now) {
+    flushPending(now);
     if (nextChangesCleanup == null || !now.isBefore(nextChangesCleanup)) {
       nextChangesCleanup = now.plus(flappingWindow);
       forgetOldChanges(now);
@@ -206,6 +209,30 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
       save(key, open, step);
       forward(step.events(), now);
       scheduleFlapCheck(step);
+    }
+  }
+
+  /**
+   * Publishes the coalesced changes of this task's incidents whose interval has passed. Touches
+   * only the incidents that hold changes back ({@value RouterTopology#PENDING_STORE}).
+   */
+  private void flushPending(Instant now) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, String> all = pending.all()) {
+      all.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    for (String key : keys) {
+      RouterIncident open = incidents.get(key);
+      if (open == null || !IncidentLifecycle.pending(open)) {
+        pending.delete(key);
+        continue;
+      }
+      IncidentLifecycle.Step step = lifecycle.flush(open, loadChanges(key), now);
+      if (!step.events().isEmpty()) {
+        save(key, open, step);
+        forward(step.events(), now);
+        pending.delete(key);
+      }
     }
   }
 
@@ -252,6 +279,9 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
     } else if (!step.incident().equals(before)) {
       incidents.put(incidentKey, step.incident());
       scheduleFlapCheck(step);
+      if (step.events().isEmpty() && IncidentLifecycle.pending(step.incident()) && pending.get(incidentKey) == null) {
+        pending.put(incidentKey, "");
+      }
     }
     saveChanges(incidentKey, step.changes());
   }

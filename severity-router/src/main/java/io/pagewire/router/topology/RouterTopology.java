@@ -46,7 +46,8 @@ import org.apache.kafka.streams.state.Stores;
  *   → incidents        open / add / raise / resolve, silence, inhibit, flap, end the group of an
  *                      incident a person resolved; stores {@value #INCIDENT_STORE} (one small
  *                      record per open incident), {@value #ALERT_STORE} (one record per firing
- *                      alert, {@code Ids.groupMember(incidentKey, fingerprint)}), {@value #CHANGES_STORE};
+ *                      alert, {@code Ids.groupMember(incidentKey, fingerprint)}), {@value #CHANGES_STORE},
+ *                      {@value #PENDING_STORE} (incidents holding coalesced changes back);
  *                      global stores {@value #SILENCE_STORE} (pagewire.silences) and
  *                      {@value #INHIBITING_STORE} (pagewire.inhibiting-alerts)
  * pagewire.incident-events (key incident id)
@@ -78,6 +79,8 @@ public final class RouterTopology {
   public static final String ALERT_STORE = "open-incident-alerts";
   /** Recent state changes per incident key, for flapping (comma-separated epoch millis). */
   public static final String CHANGES_STORE = "incident-state-changes";
+  /** Incident keys whose incident holds routine changes back (classification.coalesceAlertEvents). */
+  public static final String PENDING_STORE = "incidents-pending-events";
   /** Global: every silence by id. */
   public static final String SILENCE_STORE = "silences";
   /** Global: every firing alert that can inhibit, by fingerprint. */
@@ -100,7 +103,7 @@ public final class RouterTopology {
     PagewireConfig.Classification classification = config.classification();
     AlertRouter router = new AlertRouter(classification);
     Suppressions suppressions = new Suppressions(classification.inhibitRules());
-    IncidentLifecycle lifecycle = new IncidentLifecycle(classification.flapping());
+    IncidentLifecycle lifecycle = new IncidentLifecycle(classification.flapping(), classification.coalesceAlertEvents());
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -115,6 +118,8 @@ public final class RouterTopology {
         Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(), AvroSerde.of(RouterAlert.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CHANGES_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
     GlobalTopicStore.addTo(builder, Topics.SILENCES, SILENCE_STORE);
     GlobalTopicStore.addTo(builder, Topics.INHIBITING_ALERTS, INHIBITING_STORE);
 
@@ -155,7 +160,7 @@ public final class RouterTopology {
     byKey.merge(resolutions, Named.as("incident-inputs"))
         .process(() -> new IncidentProcessor(router, lifecycle, suppressions, classification.recheckInterval(),
                 classification.flapping().within(), metrics),
-            Named.as("incidents"), INCIDENT_STORE, ALERT_STORE, CHANGES_STORE)
+            Named.as("incidents"), INCIDENT_STORE, ALERT_STORE, CHANGES_STORE, PENDING_STORE)
         .to(Topics.INCIDENT_EVENTS.name(),
             Produced.with(Topics.INCIDENT_EVENTS.keySerde(), Topics.INCIDENT_EVENTS.valueSerde())
                 .withName("incident-events"));

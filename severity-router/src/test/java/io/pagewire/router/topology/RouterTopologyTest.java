@@ -102,6 +102,7 @@ class RouterTopologyTest {
         .setFiringAlerts(1)
         .setAt(T0)
         .setRoute("default")
+        .setAlertsAdded(1)
         .build());
     assertThat(eventCount(IncidentEventType.OPENED)).isEqualTo(1);
   }
@@ -318,7 +319,7 @@ class RouterTopologyTest {
         .contains("resolutions-by-incident-repartition")
         .contains("stores: [" + RouterTopology.DEDUP_EXPIRY_STORE + ", " + RouterTopology.DEDUP_STORE + "]")
         .contains("stores: [" + RouterTopology.INCIDENT_STORE + ", " + RouterTopology.ALERT_STORE + ", "
-            + RouterTopology.CHANGES_STORE + "]")
+            + RouterTopology.CHANGES_STORE + ", " + RouterTopology.PENDING_STORE + "]")
         .contains("for global store")
         .contains(RouterTopology.SILENCE_STORE)
         .contains(RouterTopology.INHIBITING_STORE);
