@@ -31,6 +31,15 @@ final class Machine {
     }
   }
 
+  /**
+   * CPU time (user + system, all threads) a process has used so far, in seconds; -1 when unknown.
+   * Unlike wall time it hardly depends on what else the machine runs, so it compares builds
+   * measured at different loads.
+   */
+  static double cpuSeconds(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(-1.0);
+  }
+
   /** VmRSS of a process in bytes, from /proc/PID/status; -1 when it is gone. */
   static long rssBytes(long pid) {
     try {
