@@ -126,20 +126,23 @@ class AlertStormIT {
       post(producer, storm.subList(1, 101), base.plusSeconds(1)); // the HA peer's copy of the first batch
     }
 
-    List<IncidentEvent> events = readEvents(1000);
+    // The router folds each incident's alerts of a second into one event (coalesceAlertEvents).
+    List<IncidentEvent> events = readEventsCounting(1000);
 
     Map<String, List<IncidentEvent>> byIncident = events.stream()
         .collect(Collectors.groupingBy(IncidentEvent::getIncidentKey, LinkedHashMap::new, Collectors.toList()));
     assertThat(byIncident).hasSize(4);
     Function<String, List<IncidentEvent>> of = name -> byIncident.get("kubernetes|alertname=" + name + ",cluster=eu-1");
     assertThat(List.of("ClusterDown", "TargetDown", "KubePodNotReady", "HighErrorRate"))
-        .extracting(name -> of.apply(name).size())
+        .extracting(name -> of.apply(name).stream().mapToInt(IncidentEvent::getAlertsAdded).sum())
         .containsExactly(1, 333, 333, 333);
+    assertThat(events).as("coalesced: far fewer events than alerts").hasSizeLessThan(200);
     for (List<IncidentEvent> incident : byIncident.values()) {
       assertThat(incident.get(0).getType()).isEqualTo(IncidentEventType.OPENED);
       assertThat(incident.subList(1, incident.size())).allMatch(e -> e.getType() == IncidentEventType.ALERT_ADDED);
       assertThat(incident).extracting(IncidentEvent::getIncidentId).containsOnly(incident.get(0).getIncidentId());
-      assertThat(incident.get(incident.size() - 1).getFiringAlerts()).isEqualTo(incident.size());
+      assertThat(incident.get(incident.size() - 1).getFiringAlerts())
+          .isEqualTo(incident.stream().mapToInt(IncidentEvent::getAlertsAdded).sum());
       assertThat(incident).extracting(IncidentEvent::getTeam).containsOnly("platform");
     }
     List<IncidentEvent> opened = events.stream().filter(e -> e.getType() == IncidentEventType.OPENED).toList();
@@ -230,7 +233,8 @@ class AlertStormIT {
     producer.flush();
   }
 
-  private static List<IncidentEvent> readEvents(int count) {
+  /** Events until together they count {@code alerts} added alerts, and then nothing more. */
+  private static List<IncidentEvent> readEventsCounting(int alerts) {
     List<IncidentEvent> seen = new ArrayList<>();
     try (KafkaConsumer<String, IncidentEvent> consumer = new KafkaConsumer<>(
         KafkaSettings.consumer(config, "it-reader", "it-" + UUID.randomUUID()), new StringDeserializer(),
@@ -238,12 +242,13 @@ class AlertStormIT {
       consumer.subscribe(List.of(Topics.INCIDENT_EVENTS.name()));
       await().atMost(Duration.ofSeconds(90)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(record -> seen.add(record.value()));
-        return seen.size() >= count;
+        return seen.stream().mapToInt(IncidentEvent::getAlertsAdded).sum() >= alerts;
       });
       // Nothing beyond the expected events: duplicates and the HA copy change nothing.
-      consumer.poll(Duration.ofSeconds(2)).forEach(record -> seen.add(record.value()));
+      consumer.poll(Duration.ofSeconds(3)).forEach(record -> seen.add(record.value()));
     }
-    assertThat(seen).hasSize(count);
+    assertThat(seen.stream().mapToInt(IncidentEvent::getAlertsAdded).sum()).isEqualTo(alerts);
     return seen;
   }
+
 }

@@ -268,6 +268,21 @@ class IncidentLifecycleTest {
     assertThat(t.timeline()).singleElement().extracting(TimelineEvent::getType).isEqualTo(TimelineEventType.ALERT_ADDED);
   }
 
+  @Test
+  void shouldRecordACoalescedAlertEventWithItsCountsInOneTimelineEntry() {
+    IncidentState p0 = open(Priority.P0);
+    IncidentEvent coalesced = IncidentEvent.newBuilder(event(ID, 2, IncidentEventType.ALERT_ADDED, Priority.P0, T0))
+        .setAlertsAdded(499).setAlertsResolved(3).setFiringAlerts(497).build();
+
+    Transition t = lifecycle.onEvent(p0, coalesced);
+
+    assertThat(t.timeline()).singleElement().satisfies(entry -> {
+      assertThat(entry.getType()).isEqualTo(TimelineEventType.ALERT_ADDED);
+      assertThat(entry.getDetail()).startsWith("499 alerts firing, 3 resolved, latest ").endsWith(" (497 firing)");
+    });
+    assertThat(t.notifications()).isEmpty();
+  }
+
   private static IncidentEvent muted(IncidentEvent event, boolean muted) {
     return IncidentEvent.newBuilder(event).setMuted(muted).setSilenced(muted)
         .setSilencedBy(muted ? List.of("maintenance-42") : List.of()).build();

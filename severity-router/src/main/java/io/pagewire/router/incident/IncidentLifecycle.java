@@ -264,15 +264,17 @@ public final class IncidentLifecycle {
    * Publishes the routine changes the incident holds back, once {@code coalesceAlertEvents} has
    * passed since its previous event: one ALERT_ADDED (ALERT_RESOLVED when only alerts left) on
    * its latest alert, with the counts. Nothing when none is held or the interval has not passed.
+   *
+   * @param mute the latest alert's suppression at {@code now}
    */
-  public Step flush(RouterIncident open, long[] changes, Instant now) {
+  public Step flush(RouterIncident open, Mute mute, long[] changes, Instant now) {
     if (!pending(open) || now.isBefore(open.getPublishedAt().plus(coalesce))) {
       return new Step(open, List.of(), false, changes, null);
     }
     IncidentEventType type = open.getPendingAdded() > 0 ? IncidentEventType.ALERT_ADDED : IncidentEventType.ALERT_RESOLVED;
     String reason = "coalesced: " + open.getPendingAdded() + " alerts added, " + open.getPendingResolved()
         + " resolved within " + coalesce;
-    return emit(RouterIncident.newBuilder(open), List.of(type), open.getLastAlert(), Mute.NONE, reason, changes, now, 0, 0);
+    return emit(RouterIncident.newBuilder(open), List.of(type), open.getLastAlert(), mute, reason, changes, now, 0, 0);
   }
 
   /** True when the incident holds routine changes that no event has published yet. */

@@ -227,7 +227,11 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
         pending.delete(key);
         continue;
       }
-      IncidentLifecycle.Step step = lifecycle.flush(open, loadChanges(key), now);
+      Alert latest = open.getLastAlert();
+      Mute mute = latest.getStatus() == AlertStatus.FIRING
+          ? suppressions.of(latest.getLabels(), latest.getFingerprint(), values(silences), values(inhibiting), now)
+          : Mute.NONE;
+      IncidentLifecycle.Step step = lifecycle.flush(open, mute, loadChanges(key), now);
       if (!step.events().isEmpty()) {
         save(key, open, step);
         forward(step.events(), now);

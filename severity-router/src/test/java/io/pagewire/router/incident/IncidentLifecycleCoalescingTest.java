@@ -132,7 +132,7 @@ class IncidentLifecycleCoalescingTest {
   }
 
   private List<IncidentEvent> flush(Instant now) {
-    IncidentLifecycle.Step step = lifecycle.flush(open, new long[0], now);
+    IncidentLifecycle.Step step = lifecycle.flush(open, Mute.NONE, new long[0], now);
     keep(step);
     return step.events();
   }
