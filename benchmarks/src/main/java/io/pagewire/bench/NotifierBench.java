@@ -84,7 +84,7 @@ final class NotifierBench {
         TopicAdmin.ensureTopics(ConfigLoader.load(config));
         long written = System.nanoTime();
         writeHistory(producer, history);
-        System.out.printf("  history: %,d timeline events written in %.1f s%n", history, (System.nanoTime() - written) / 1e9);
+        System.out.printf("  history: %,d timeline events written and acknowledged in %.1f s%n", history, (System.nanoTime() - written) / 1e9);
         send(producer, "r-start-", 0, "good");
         producer.flush();
       }
@@ -176,8 +176,11 @@ final class NotifierBench {
   }
 
   /** A past: {@code count} timeline events of 10,000 incidents, acknowledged ones among them. */
+  /** Writes {@code count} timeline events and fails unless the broker acknowledged every one. */
   private static void writeHistory(KafkaProducer<byte[], byte[]> producer, int count) {
     String topic = Topics.INCIDENT_TIMELINE.name();
+    java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
     Instant at = Instant.now().minusSeconds(86_400L * 30);
     for (int i = 0; i < count; i++) {
       String incident = "inc-history-" + (i % 10_000);
@@ -189,9 +192,19 @@ final class NotifierBench {
           .setAt(at.plusMillis(i))
           .build();
       producer.send(new ProducerRecord<>(topic, incident.getBytes(StandardCharsets.UTF_8),
-          Topics.INCIDENT_TIMELINE.valueSerde().serializer().serialize(topic, event)));
+          Topics.INCIDENT_TIMELINE.valueSerde().serializer().serialize(topic, event)), (metadata, e) -> {
+            if (e != null) {
+              failed.compareAndSet(null, e);
+            } else {
+              acknowledged.incrementAndGet();
+            }
+          });
     }
     producer.flush();
+    if (failed.get() != null || acknowledged.get() != count) {
+      throw new IllegalStateException(String.format("history: %,d of %,d timeline events acknowledged", acknowledged.get(), count),
+          failed.get());
+    }
   }
 
   private static KafkaProducer<byte[], byte[]> producer(int kafkaPort) {
