@@ -179,6 +179,15 @@ final class NotifierBench {
   /** Writes {@code count} timeline events and fails unless the broker acknowledged every one. */
   private static void writeHistory(KafkaProducer<byte[], byte[]> producer, int count) {
     String topic = Topics.INCIDENT_TIMELINE.name();
+    // A just-created topic refuses writes until its partitions have leaders; with several
+    // batches in flight the first ones could then fail out of order.
+    long leaders = System.currentTimeMillis() + 30_000;
+    while (producer.partitionsFor(topic).stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+      if (System.currentTimeMillis() > leaders) {
+        throw new IllegalStateException(topic + " has partitions without a leader after 30 s");
+      }
+      Alerts.sleep(100);
+    }
     java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
     Instant at = Instant.now().minusSeconds(86_400L * 30);
