@@ -107,6 +107,7 @@ class ReportReplayIT {
     IncidentReport report = (IncidentReport) Reports.replay(config, ReportQuery.incident("inc-c"), Progress.NONE);
 
     ScenarioAssertions.assertIncidentCNotes(report.incident());
+    ScenarioAssertions.assertIncidentCTimeline(report.incident());
     ScenarioAssertions.assertIncidentCNotesRendered(ReportFormat.MARKDOWN.render(report), ReportFormat.JSON.render(report));
     assertThat(ReportFormat.HTML.render(report)).contains("<td>alert on disk usage at 80%</td><td>carol</td><td>2024-03-12</td>")
         .doesNotContain("cosmic rays");
