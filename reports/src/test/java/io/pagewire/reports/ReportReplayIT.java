@@ -10,7 +10,7 @@ import io.pagewire.reports.model.PeriodReport;
 import io.pagewire.reports.model.Report;
 import io.pagewire.reports.model.ReportQuery;
 import io.pagewire.reports.render.ReportFormat;
-import io.pagewire.reports.replay.Progress;
+import io.pagewire.platform.kafka.replay.Progress;
 import io.pagewire.schemas.Topic;
 import io.pagewire.schemas.Topics;
 import io.pagewire.testsupport.TestBroker;

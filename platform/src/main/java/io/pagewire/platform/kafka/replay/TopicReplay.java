@@ -1,4 +1,4 @@
-package io.pagewire.reports.replay;
+package io.pagewire.platform.kafka.replay;
 
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.KafkaSettings;
@@ -50,10 +50,10 @@ public final class TopicReplay {
   /** Polled batches waiting to be decoded (each at most max.poll.records). */
   private static final int IN_FLIGHT = 2;
 
-  /** Receives each decoded value, in offset order within a partition. */
+  /** Receives each decoded value with its record timestamp, in offset order within a partition. */
   @FunctionalInterface
   public interface Handler {
-    void accept(String topic, Object value);
+    void accept(String topic, long timestamp, Object value);
   }
 
   /**
@@ -129,7 +129,7 @@ public final class TopicReplay {
               skipped++;
             } else {
               read++;
-              handler.accept(tp.topic(), value);
+              handler.accept(tp.topic(), record.timestamp(), value);
             }
           }
         }
