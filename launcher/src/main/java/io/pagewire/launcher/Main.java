@@ -91,6 +91,7 @@ public final class Main {
                    pagewire service (%s) [--config FILE]
                    pagewire check-config [--config FILE]
                    pagewire routes test [--config FILE] LABEL=VALUE...
+                   pagewire routes replay --config NEW.yaml (--since 7d | --from T [--to T]) [--format table|json]
                    %s
                    %s
                    %s""".formatted(String.join("|", ServiceCatalog.names()), io.pagewire.reports.ReportCommand.USAGE,

@@ -7,7 +7,7 @@ import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.reports.model.Report;
 import io.pagewire.reports.model.ReportQuery;
 import io.pagewire.reports.render.ReportFormat;
-import io.pagewire.reports.replay.Progress;
+import io.pagewire.platform.kafka.replay.Progress;
 import io.pagewire.schemas.Priority;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,8 +4,8 @@ import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.reports.model.Report;
 import io.pagewire.reports.model.ReportFolder;
 import io.pagewire.reports.model.ReportQuery;
-import io.pagewire.reports.replay.Progress;
-import io.pagewire.reports.replay.TopicReplay;
+import io.pagewire.platform.kafka.replay.Progress;
+import io.pagewire.platform.kafka.replay.TopicReplay;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
@@ -33,7 +33,7 @@ public final class Reports {
             Topics.INCIDENT_COMMANDS);
     ReportFolder folder = new ReportFolder(config, query);
     TopicReplay.Result result = new TopicReplay(config).replay(topics, query.from(), query.incidentId(), progress,
-        (topic, value) -> fold(folder, value));
+        (topic, timestamp, value) -> fold(folder, value));
     return Report.build(config, query, folder, new Report.Source(result.read(), result.skipped()));
   }
 

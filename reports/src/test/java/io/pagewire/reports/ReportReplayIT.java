@@ -10,7 +10,7 @@ import io.pagewire.reports.model.PeriodReport;
 import io.pagewire.reports.model.Report;
 import io.pagewire.reports.model.ReportQuery;
 import io.pagewire.reports.render.ReportFormat;
-import io.pagewire.reports.replay.Progress;
+import io.pagewire.platform.kafka.replay.Progress;
 import io.pagewire.schemas.Topic;
 import io.pagewire.schemas.Topics;
 import io.pagewire.testsupport.TestBroker;
@@ -107,6 +107,7 @@ class ReportReplayIT {
     IncidentReport report = (IncidentReport) Reports.replay(config, ReportQuery.incident("inc-c"), Progress.NONE);
 
     ScenarioAssertions.assertIncidentCNotes(report.incident());
+    ScenarioAssertions.assertIncidentCTimeline(report.incident());
     ScenarioAssertions.assertIncidentCNotesRendered(ReportFormat.MARKDOWN.render(report), ReportFormat.JSON.render(report));
     assertThat(ReportFormat.HTML.render(report)).contains("<td>alert on disk usage at 80%</td><td>carol</td><td>2024-03-12</td>")
         .doesNotContain("cosmic rays");

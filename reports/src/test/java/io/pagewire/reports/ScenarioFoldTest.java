@@ -65,6 +65,7 @@ class ScenarioFoldTest {
     for (long seed = 0; seed < 5; seed++) {
       IncidentReport report = (IncidentReport) fold(ReportQuery.incident("inc-c"), seed);
       ScenarioAssertions.assertIncidentCNotes(report.incident());
+      ScenarioAssertions.assertIncidentCTimeline(report.incident());
       ScenarioAssertions.assertIncidentCNotesRendered(ReportFormat.MARKDOWN.render(report),
           ReportFormat.JSON.render(report));
     }

@@ -177,9 +177,11 @@ public record PagewireConfig(
    *     e.g. by GC) keeps its partitions before another instance takes them over
    *     ({@code session.timeout.ms}); within the broker's {@code group.min.session.timeout.ms}
    *     (6s by default) and {@code group.max.session.timeout.ms}
+   * @param schemaRegistry when set, every topic value is written in the Confluent wire format with
+   *     its schema registered there; unset, the embedded single-object encoding
    */
   public record Kafka(String bootstrapServers, Map<String, Secret> properties, Path stateDir, Duration commitInterval,
-      String instanceId, Duration sessionTimeout) {
+      String instanceId, Duration sessionTimeout, SchemaRegistry schemaRegistry) {
     public Kafka {
       bootstrapServers = bootstrapServers != null ? bootstrapServers : "localhost:9092";
       properties = properties != null ? Map.copyOf(properties) : Map.of();
@@ -195,15 +197,54 @@ public record PagewireConfig(
     }
 
     public Kafka(String bootstrapServers, Map<String, Secret> properties, Path stateDir, Duration commitInterval) {
-      this(bootstrapServers, properties, stateDir, commitInterval, null, null);
+      this(bootstrapServers, properties, stateDir, commitInterval, null, null, null);
     }
 
     public Kafka withBootstrapServers(String servers) {
-      return new Kafka(servers, properties, stateDir, commitInterval, instanceId, sessionTimeout);
+      return new Kafka(servers, properties, stateDir, commitInterval, instanceId, sessionTimeout, schemaRegistry);
     }
 
     public Kafka withStateDir(Path dir) {
-      return new Kafka(bootstrapServers, properties, dir, commitInterval, instanceId, sessionTimeout);
+      return new Kafka(bootstrapServers, properties, dir, commitInterval, instanceId, sessionTimeout, schemaRegistry);
+    }
+
+    public Kafka withSchemaRegistry(SchemaRegistry registry) {
+      return new Kafka(bootstrapServers, properties, stateDir, commitInterval, instanceId, sessionTimeout, registry);
+    }
+  }
+
+  /**
+   * A Confluent-compatible schema registry (Confluent Schema Registry, Apicurio Registry's
+   * {@code /apis/ccompat/v7}, Karapace, Redpanda).
+   *
+   * @param url the REST API's base URL
+   * @param username with {@code password}: HTTP basic authentication
+   * @param password secret
+   * @param bearerToken secret; instead of a username and password
+   * @param caFile PEM certificates to trust for an {@code https} URL (a private CA); unset, the
+   *     JDK's default trust store
+   * @param timeout connect and answer timeout of each call
+   */
+  public record SchemaRegistry(String url, String username, Secret password, Secret bearerToken, Path caFile,
+      Duration timeout) {
+    public SchemaRegistry {
+      if (url == null || url.isBlank()) {
+        throw new IllegalArgumentException("schemaRegistry.url is required");
+      }
+      if (!url.startsWith("http://") && !url.startsWith("https://")) {
+        throw new IllegalArgumentException("schemaRegistry.url must be an http:// or https:// URL, not '" + url + "'");
+      }
+      if ((username == null) != (password == null)) {
+        throw new IllegalArgumentException("schemaRegistry.username and password go together");
+      }
+      if (username != null && bearerToken != null) {
+        throw new IllegalArgumentException("schemaRegistry: give username and password, or bearerToken, not both");
+      }
+      timeout = timeout != null ? timeout : Duration.ofSeconds(10);
+    }
+
+    public static SchemaRegistry at(String url) {
+      return new SchemaRegistry(url, null, null, null, null, null);
     }
   }
 

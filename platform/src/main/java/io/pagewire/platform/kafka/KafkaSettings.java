@@ -1,9 +1,23 @@
 package io.pagewire.platform.kafka;
 
 import io.pagewire.platform.config.PagewireConfig;
-
 import io.pagewire.schemas.Topics;
+import io.pagewire.schemas.serde.AvroSerde;
+import io.pagewire.schemas.serde.SchemaRegistryClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
+import java.util.Objects;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,12 +30,18 @@ import org.apache.kafka.streams.StreamsConfig;
  * to the dead-letter topic (logged at ERROR with topic, partition and offset, counted in
  * {@code pagewire.processing.errors} and Streams' own {@code dropped-records}) instead of
  * stopping: {@link DeadLetterHandlers}.
+ *
+ * <p>It also sets the wire format of every topic value for the process ({@link AvroSerde#useRegistry}):
+ * the Confluent format with {@code kafka.schemaRegistry}, else the embedded encoding.
  */
 public final class KafkaSettings {
+
+  private static PagewireConfig.SchemaRegistry wired;
 
   private KafkaSettings() {}
 
   public static Properties common(PagewireConfig config, String clientId) {
+    wireFormat(config.kafka().schemaRegistry());
     Properties props = new Properties();
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
@@ -87,4 +107,53 @@ public final class KafkaSettings {
     props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, session / 3));
   }
 
+  /**
+   * Points every serde of the process at the configured registry, or back at the embedded
+   * encoding; nothing when it already is. Called with every client's settings, so a process
+   * writes in the format of the configuration it talks to Kafka with.
+   */
+  public static synchronized void wireFormat(PagewireConfig.SchemaRegistry registry) {
+    if (Objects.equals(registry, wired) && (registry == null) == (AvroSerde.registry() == null)) {
+      return;
+    }
+    AvroSerde.useRegistry(registry == null ? null
+        : new SchemaRegistryClient(URI.create(registry.url()), authorization(registry), tls(registry), registry.timeout()));
+    wired = registry;
+  }
+
+  private static String authorization(PagewireConfig.SchemaRegistry registry) {
+    if (registry.bearerToken() != null) {
+      return "Bearer " + registry.bearerToken().reveal();
+    }
+    if (registry.username() != null) {
+      return "Basic " + Base64.getEncoder().encodeToString(
+          (registry.username() + ":" + registry.password().reveal()).getBytes(StandardCharsets.UTF_8));
+    }
+    return null;
+  }
+
+  /** Trusts the PEM certificates of {@code caFile} (a private CA) instead of the JDK's defaults. */
+  private static SSLContext tls(PagewireConfig.SchemaRegistry registry) {
+    if (registry.caFile() == null) {
+      return null;
+    }
+    try (InputStream in = Files.newInputStream(registry.caFile())) {
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      int n = 0;
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        trust.setCertificateEntry("ca-" + n++, certificate);
+      }
+      if (n == 0) {
+        throw new IllegalArgumentException("kafka.schemaRegistry.caFile " + registry.caFile() + " holds no certificate");
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("kafka.schemaRegistry.caFile " + registry.caFile() + ": " + e.getMessage(), e);
+    }
+  }
 }

@@ -17,7 +17,7 @@ class InstanceIdTest {
   Path tmp;
 
   private static PagewireConfig.Kafka kafka(Path stateDir, String instanceId) {
-    return new PagewireConfig.Kafka(null, null, stateDir, null, instanceId, null);
+    return new PagewireConfig.Kafka(null, null, stateDir, null, instanceId, null, null);
   }
 
   @Test

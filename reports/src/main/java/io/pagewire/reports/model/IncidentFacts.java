@@ -26,7 +26,8 @@ import java.util.Map;
  * @param pagesPerPerson pages per recipient, sorted by recipient
  * @param highestLevel the highest escalation level paged (0 if never paged)
  * @param reachedLastLevel true when the last level of the escalation policy was paged
- * @param timeline every timeline event, by time (ties in the order they were written)
+ * @param timeline every timeline event, by time (ties in the order they were written), in a
+ *     one-incident report; empty in a period report, which does not show it
  */
 public record IncidentFacts(
     String incidentId,

@@ -34,6 +34,11 @@ import java.util.TreeSet;
  * Folds replayed records into per-incident facts and alert counts. Pure: it reads no clock and
  * no I/O, so the same records give the same facts.
  *
+ * <p>Memory grows with the incidents, not with the records: each incident keeps a fixed set of
+ * facts, its pages (which the report lists) and its notes. Its timeline events are kept only for
+ * a one-incident report, which prints them; a period report shows none, so its incidents carry an
+ * empty {@link IncidentFacts#timeline()}.
+ *
  * <p>Records of different topics may arrive in any interleaving; records of one incident on one
  * topic must arrive in offset order (they do: one incident is on one partition of each topic).
  * Nothing here depends on the interleaving, so a replay's polling order cannot change a report.
@@ -60,12 +65,16 @@ public final class ReportFolder {
   private final ReportQuery query;
   private final Map<String, Accumulator> incidents = new HashMap<>();
   private final Map<String, AlertCount> alertCounts = new HashMap<>();
+  /** One instance of each recipient name, so that a page costs no string of its own. */
+  private final Map<String, String> recipients = new HashMap<>();
+  private final boolean keepTimeline;
   private long latest = Long.MIN_VALUE;
 
   public ReportFolder(PagewireConfig config, ReportQuery query) {
     this.config = config;
     this.calendar = BusinessCalendar.of(config);
     this.query = query;
+    this.keepTimeline = query.single().isPresent();
   }
 
   public void accept(IncidentEvent event) {
@@ -102,8 +111,10 @@ public final class ReportFolder {
       return;
     }
     Instant at = event.getAt();
-    incident.timeline.add(new IncidentFacts.Entry(at, event.getType().name(), event.getActor(), event.getLevel(),
-        event.getDetail()));
+    if (keepTimeline) {
+      incident.timeline.add(new IncidentFacts.Entry(at, event.getType().name(), event.getActor(), event.getLevel(),
+          event.getDetail()));
+    }
     Priority priority = event.getPriority();
     if (priority != null && (incident.timelinePriority == null || priority.ordinal() < incident.timelinePriority.ordinal())) {
       incident.timelinePriority = priority;
@@ -129,7 +140,8 @@ public final class ReportFolder {
       case PAGED -> {
         int level = event.getLevel() != null ? event.getLevel() : 0;
         incident.pages.add(new PendingPage(event.getStep() != null ? event.getStep() : incident.pages.size() + 1,
-            at, level, event.getRecipient(), event.getNotificationId()));
+            at, level, event.getRecipient() != null ? recipients.computeIfAbsent(event.getRecipient(), r -> r) : null,
+            event.getNotificationId()));
       }
       case ESCALATED -> incident.escalations++;
       case NOTE_ADDED -> incident.acceptedNotes.putIfAbsent(event.getEventId(), event);

@@ -14,9 +14,21 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka serde for generated Avro records in Avro's single-object encoding: a two-byte marker,
- * the writer schema's 64-bit fingerprint, then the binary record. Readers resolve older writer
- * schemas through {@link ReleasedSchemas}, so no schema registry is needed.
+ * Kafka serde for generated Avro records, in one of two wire formats chosen for the whole process
+ * ({@link #useRegistry}):
+ *
+ * <ul>
+ *   <li>embedded (the default): Avro's single-object encoding, a two-byte marker ({@code C3 01}),
+ *       the writer schema's 64-bit fingerprint, then the binary record. Readers resolve older
+ *       writer schemas through {@link ReleasedSchemas}, so no schema registry is needed.
+ *   <li>with a schema registry: the Confluent wire format ({@link ConfluentWireFormat}) that
+ *       Kafka Connect, ksqlDB, Flink, Spark and the Kafka UIs read, schemas registered under
+ *       {@code <topic>-value}.
+ * </ul>
+ *
+ * Readers tell the two apart by the first byte ({@code 0} against {@code C3}) and read both, so a
+ * topic switched to a registry stays readable from its first record. A Confluent-format record
+ * read without a registry is refused with a message that says so.
  *
  * <p>A null value (a tombstone) stays null in both directions.
  */
@@ -29,21 +41,54 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         previous, type -> type.getName().startsWith("io.pagewire.schemas.")));
   }
 
+  /** The registry every serde of this process writes to; null: the embedded encoding. */
+  private static volatile SchemaRegistryClient registry;
+
   private final Class<T> type;
+  private final SpecificData model;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  private volatile ConfluentWireFormat<T> confluent;
 
   private AvroSerde(Class<T> type) {
     this.type = type;
-    SpecificData model = SpecificData.getForClass(type);
+    this.model = SpecificData.getForClass(type);
     this.encoder = new BinaryMessageEncoder<>(model, Schemas.current(type));
     this.decoder = new BinaryMessageDecoder<>(model, Schemas.current(type), ReleasedSchemas.get());
+  }
+
+  /**
+   * Chooses the wire format every serde of this process writes: the Confluent format with this
+   * registry, or with null the embedded single-object encoding. Set once at start-up, from the
+   * configuration (platform's {@code KafkaSettings}).
+   */
+  public static void useRegistry(SchemaRegistryClient client) {
+    registry = client;
+  }
+
+  /** The registry values are written with; null when they use the embedded encoding. */
+  public static SchemaRegistryClient registry() {
+    return registry;
   }
 
   public static <T extends SpecificRecordBase> AvroSerde<T> of(Class<T> type) {
     return new AvroSerde<>(type);
   }
 
+  /**
+   * Encodes for {@code topic} in the process's wire format.
+   *
+   * @param topic names the registry subject ({@code <topic>-value}); ignored when embedded
+   */
+  public byte[] encode(String topic, T value) {
+    SchemaRegistryClient client = registry;
+    if (value == null || client == null) {
+      return encode(value);
+    }
+    return confluent(client).encode(topic, value);
+  }
+
+  /** Encodes in the embedded single-object encoding, whatever the process's wire format. */
   public byte[] encode(T value) {
     if (value == null) {
       return null;
@@ -63,7 +108,17 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
       return null;
     }
     try {
+      if (ConfluentWireFormat.isConfluent(bytes)) {
+        SchemaRegistryClient client = registry;
+        if (client == null) {
+          throw new SerializationException("written in the Confluent wire format (schema id "
+              + ConfluentWireFormat.id(bytes) + ") and no schema registry is configured (kafka.schemaRegistry.url)");
+        }
+        return confluent(client).decode(bytes);
+      }
       return decoder.decode(bytes);
+    } catch (SerializationException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "not a readable " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e.getMessage(), e);
@@ -72,7 +127,16 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
   @Override
   public Serializer<T> serializer() {
-    return (topic, value) -> encode(value);
+    return this::encode;
+  }
+
+  private ConfluentWireFormat<T> confluent(SchemaRegistryClient client) {
+    ConfluentWireFormat<T> format = confluent;
+    if (format == null || format.registry() != client) {
+      format = new ConfluentWireFormat<>(client, Schemas.current(type), model);
+      confluent = format;
+    }
+    return format;
   }
 
   @Override

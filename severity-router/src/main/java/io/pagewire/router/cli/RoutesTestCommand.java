@@ -37,8 +37,11 @@ public final class RoutesTestCommand {
   }
 
   static int run(String[] args, PrintStream out) {
+    if (args.length > 0 && args[0].equals("replay")) {
+      return io.pagewire.router.whatif.RoutesReplay.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     if (args.length == 0 || !args[0].equals("test")) {
-      throw new IllegalArgumentException("usage: " + USAGE);
+      throw new IllegalArgumentException("usage: " + USAGE + "\n       " + io.pagewire.router.whatif.RoutesReplay.USAGE);
     }
     Path configFile = null;
     Map<String, String> labels = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package io.pagewire.reports.replay;
+package io.pagewire.platform.kafka.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pagewire.reports.replay;
+package io.pagewire.platform.kafka.replay;
 
 import java.io.PrintStream;
 import java.time.Duration;
