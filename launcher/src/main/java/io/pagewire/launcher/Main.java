@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         Main.Run.class, Main.ServiceCommand.class, Main.CheckConfig.class, RoutesCommand.class,
         OnCallCommand.class, OnCallCommand.OverrideCommand.class, IncidentCommand.class, ReportCommand.class,
-        CommandLine.HelpCommand.class})
+        Main.Help.class, Main.Completion.class})
 public final class Main implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -81,12 +81,6 @@ public final class Main implements Runnable {
         "API token (incident, override): $PAGEWIRE_TOKEN or --token-file FILE, never an argument.",
         "Completion: source <(pagewire completion)   (zsh: autoload -U bashcompinit && bashcompinit first)",
         "pagewire help COMMAND or pagewire COMMAND --help: the usage of one command.");
-    cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
-    CommandLine completion = cl.getSubcommands().get("completion");
-    completion.getCommandSpec().usageMessage().hidden(false)
-        .description("Print a bash/zsh completion script: source <(pagewire completion)");
-    completion.setOut(cl.getOut());
-    completion.setErr(cl.getErr());
     cl.setExecutionStrategy(parseResult -> {
       configureLogging(parseResult);
       return new CommandLine.RunLast().execute(parseResult);
@@ -125,6 +119,40 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed; pagewire help lists them");
+  }
+
+  /** {@code pagewire help [COMMAND...]}. */
+  @Command(name = "help", description = "List the commands, or show the usage of one: pagewire help incident ack.")
+  static final class Help implements Callable<Integer> {
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "A command and its sub-commands.") List<String> words = List.of();
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      CommandLine target = spec.commandLine().getParent();
+      for (String word : words) {
+        CommandLine sub = target.getSubcommands().get(word);
+        if (sub == null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "unknown command '" + word + "'");
+        }
+        target = sub;
+      }
+      target.usage(spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /** {@code pagewire completion}: picocli's generated bash completion script (zsh runs it through bashcompinit). */
+  @Command(name = "completion", description = "Print a bash/zsh completion script: source <(pagewire completion)")
+  static final class Completion implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().print(AutoComplete.bash("pagewire", spec.commandLine().getParent()));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
   }
 
   /** {@code pagewire run}: the demo. */
