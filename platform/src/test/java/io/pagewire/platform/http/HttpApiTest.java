@@ -1,6 +1,7 @@
 package io.pagewire.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.platform.config.PagewireConfig;
@@ -22,7 +23,7 @@ class HttpApiTest {
 
   private HttpApi start(PagewireConfig.Auth auth, long maxBody) throws Exception {
     api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, maxBody, auth, null));
-    api.route("POST", "/api/v1/things/{id}/poke", r -> Response.accepted(Map.of(
+    api.route("POST", "/api/v1/things/{id}/poke", Principal.Scope.INGEST, r -> Response.accepted(Map.of(
         "id", r.pathParam("id"), "actor", r.actor(), "bytes", r.body().length)));
     api.route("GET", "/api/v1/boom", r -> {
       throw new IllegalStateException("internal detail that must not leak");
@@ -133,8 +134,9 @@ class HttpApiTest {
 
     assertThat(json(send("POST", "/api/v1/things/x/poke", null, "Bearer alice-token")).get("actor").asText())
         .isEqualTo("alice");
-    assertThat(json(send("POST", "/api/v1/things/x/poke", null, "Bearer global")).get("actor").asText())
-        .isEqualTo("token");
+    HttpResponse<String> shared = send("POST", "/api/v1/things/x/poke", null, "Bearer global");
+    assertThat(shared.statusCode()).as("the http.auth credential may only post alerts").isEqualTo(403);
+    assertThat(json(shared).get("message").asText()).contains("needs the respond scope");
     assertThat(send("POST", "/api/v1/things/x/poke", null, "Bearer bob-guess").statusCode()).isEqualTo(401);
     assertThat(send("POST", "/api/v1/things/x/poke", null, null).statusCode()).isEqualTo(401);
     HttpResponse<String> link = send("GET", "/api/v1/links/abc", null, null);
@@ -217,5 +219,56 @@ class HttpApiTest {
         socket.close();
       }
     }
+  }
+
+  @Test
+  void enforcesEachScope() throws Exception {
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(Secret.of("ingest-token"), null, null), null),
+        Map.of("alice", new PagewireConfig.User("Alice", null, Secret.of("alice-token")),
+            "olga", new PagewireConfig.User("Olga", null, Secret.of("olga-token"), null, null, true)));
+    api.route("POST", "/api/v1/alerts", Principal.Scope.INGEST, r -> Response.accepted(Map.of()));
+    api.route("GET", "/api/v1/incidents", r -> Response.ok(Map.of()));
+    api.route("POST", "/api/v1/incidents/{id}/resolve", r -> Response.accepted(Map.of("actor", r.actor("mallory"))));
+    api.route("POST", "/api/v1/overrides", Principal.Scope.OPERATOR, r -> Response.accepted(Map.of()));
+    api.start();
+    Map<String, String> bearer = Map.of("ingest", "Bearer ingest-token", "alice", "Bearer alice-token", "olga", "Bearer olga-token");
+    Map<String, java.util.List<Integer>> expected = Map.of(
+        // POST alerts, GET incidents, POST resolve, POST overrides
+        "ingest", java.util.List.of(202, 403, 403, 403),
+        "alice", java.util.List.of(403, 200, 202, 403),
+        "olga", java.util.List.of(403, 200, 202, 202));
+
+    for (Map.Entry<String, java.util.List<Integer>> who : expected.entrySet()) {
+      String auth = bearer.get(who.getKey());
+      assertThat(java.util.List.of(
+          send("POST", "/api/v1/alerts", "", auth).statusCode(),
+          send("GET", "/api/v1/incidents", null, auth).statusCode(),
+          send("POST", "/api/v1/incidents/i/resolve", "", auth).statusCode(),
+          send("POST", "/api/v1/overrides", "", auth).statusCode())).as(who.getKey()).isEqualTo(who.getValue());
+    }
+    assertThat(json(send("POST", "/api/v1/incidents/i/resolve", "", "Bearer alice-token")).get("actor").asText())
+        .as("with authentication on, the body's actor is not taken").isEqualTo("alice");
+  }
+
+  @Test
+  void takesTheBodysActorOnlyWithoutAuthentication() throws Exception {
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(null, null, null), null));
+    api.route("POST", "/api/v1/incidents/{id}/resolve", r -> Response.accepted(Map.of("actor", r.actor("carol"))));
+    api.start();
+
+    assertThat(json(send("POST", "/api/v1/incidents/i/resolve", "", null)).get("actor").asText()).isEqualTo("carol");
+  }
+
+  @Test
+  void aBearerTokenNextToABasicUserIsNoServerErrorAndAUserWithoutPasswordIsRefused() throws Exception {
+    assertThatThrownBy(() -> new PagewireConfig.Auth(Secret.of("t"), "alertmanager", null))
+        .hasMessageContaining("username is set without a password");
+    start(new PagewireConfig.Auth(Secret.of("t0ken"), "alertmanager", Secret.of("pw")), 1024);
+    String basicWithoutPassword = "Basic " + Base64.getEncoder().encodeToString("alertmanager".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(send("POST", "/api/v1/things/x/poke", "", "Bearer t0ken").statusCode()).isEqualTo(202);
+    assertThat(send("POST", "/api/v1/things/x/poke", "", basicWithoutPassword).statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/things/x/poke", "", "Basic %%%").statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/things/x/poke", "", "Bearer ").statusCode()).isEqualTo(401);
   }
 }
