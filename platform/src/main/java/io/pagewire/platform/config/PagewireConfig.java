@@ -101,9 +101,11 @@ public record PagewireConfig(
    *     notifier channel; names are unique per user
    * @param notificationRules when each contact method is used once this person is paged; a rule
    *     with {@code after} greater than zero fires only while the incident is still unacknowledged
+   * @param operator may do configuration-level things: schedule overrides, expiring anyone's
+   *     silence (the {@code operator} scope); default false
    */
   public record User(String name, String email, Secret apiToken,
-                     List<ContactMethod> contactMethods, List<NotificationRule> notificationRules) {
+                     List<ContactMethod> contactMethods, List<NotificationRule> notificationRules, boolean operator) {
     public User {
       contactMethods = contactMethods != null ? List.copyOf(contactMethods) : List.of();
       notificationRules = notificationRules != null ? List.copyOf(notificationRules) : List.of();
@@ -119,6 +121,11 @@ public record PagewireConfig(
               + "', which is not among this user's contactMethods " + names);
         }
       }
+    }
+
+    public User(String name, String email, Secret apiToken,
+                List<ContactMethod> contactMethods, List<NotificationRule> notificationRules) {
+      this(name, email, apiToken, contactMethods, notificationRules, false);
     }
 
     public User(String name, String email, Secret apiToken) {
@@ -224,23 +231,59 @@ public record PagewireConfig(
    * @param auth credentials every {@code /api} request must carry, as Alertmanager's
    *     {@code http_config} sends them
    * @param publicUrl the URL people reach this API at, for links in notifications
+   * @param advertisedHost the host other instances reach this one at ({@code application.server});
+   *     default {@code host}, which must then not be a wildcard such as {@code 0.0.0.0}
+   * @param maxEventStreams at most this many server-sent event streams are open at once (503
+   *     beyond); default 256
    */
-  public record Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl) {
+  public record Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl,
+                     String advertisedHost, int maxEventStreams) {
     public Http {
       host = host != null ? host : "127.0.0.1";
       port = port != null && port >= 0 ? port : 8080;
       maxBodyBytes = maxBodyBytes > 0 ? maxBodyBytes : 1024 * 1024;
       auth = auth != null ? auth : new Auth(null, null, null);
       publicUrl = publicUrl != null ? publicUrl : "http://" + host + ":" + port;
+      advertisedHost = advertisedHost != null && !advertisedHost.isBlank() ? advertisedHost : advertisable(host);
+      maxEventStreams = maxEventStreams > 0 ? maxEventStreams : 256;
+    }
+
+    public Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl) {
+      this(host, port, maxBodyBytes, auth, publicUrl, null, 0);
     }
 
     public Http withPort(int newPort) {
-      return new Http(host, newPort, maxBodyBytes, auth, publicUrl);
+      return new Http(host, newPort, maxBodyBytes, auth, publicUrl, advertisedHost, maxEventStreams);
+    }
+
+    /** A wildcard bind address (every instance would advertise the same) becomes this machine's name. */
+    private static String advertisable(String host) {
+      if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]") && !host.isEmpty()) {
+        return host;
+      }
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("http.host is the wildcard " + host
+            + " and this machine's host name is unknown; set http.advertisedHost to the name other instances reach this one at");
+      }
+    }
+
+    /** {@code advertisedHost:port}: where other instances reach this one. */
+    public String advertisedServer(int boundPort) {
+      return advertisedHost + ":" + boundPort;
     }
   }
 
   /** Either a bearer token, or basic auth, or both. */
   public record Auth(Secret bearerToken, String username, Secret password) {
+    public Auth {
+      if ((username == null) != (password == null)) {
+        throw new IllegalArgumentException("http.auth.username and http.auth.password go together; "
+            + (username == null ? "password is set without a username" : "username is set without a password"));
+      }
+    }
+
     public boolean configured() {
       return bearerToken != null || (username != null && password != null);
     }
