@@ -67,7 +67,7 @@ public final class HeartbeatService extends StreamsService {
       throw HttpError.notFound("no heartbeat monitor '" + name + "' (heartbeats in the configuration: "
           + String.join(", ", config.heartbeats().stream().map(PagewireConfig.Heartbeat::name).toList()) + ")");
     }
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as Kafka and the store keep it
     beats.write(name, Heartbeat.newBuilder().setName(name).setAt(now).setSource("api")
         .setRequestId(request.requestId()).build(), now);
     Map<String, Object> body = new LinkedHashMap<>();
