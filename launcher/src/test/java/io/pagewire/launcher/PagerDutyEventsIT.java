@@ -59,6 +59,10 @@ class PagerDutyEventsIT {
           i -> i != null && i.path("status").asText().equals("resolved"));
       assertThat(resolved.path("id").asText()).isEqualTo(id);
       assertThat(pipeline.incidents()).hasSize(1);
+
+      HttpResponse<String> openApi = pipeline.get("/api/v1/openapi.json");
+      assertThat(openApi.statusCode()).isEqualTo(200);
+      assertThat(Json.MAPPER.readTree(openApi.body()).path("paths").has("/v2/enqueue")).isTrue();
     }
   }
 
