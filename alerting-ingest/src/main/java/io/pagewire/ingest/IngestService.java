@@ -5,11 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pagewire.ingest.alertmanager.InvalidWebhookException;
 import io.pagewire.ingest.alertmanager.WebhookParser;
+import io.pagewire.ingest.pagerduty.EventsApi;
 import io.pagewire.platform.Service;
 import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
+import io.pagewire.platform.http.Principal;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
 import io.pagewire.platform.kafka.KafkaSettings;
@@ -78,6 +80,7 @@ public final class IngestService implements Service {
   private final Counter acceptedAlerts;
   private final Timer ackLatency;
   private final CountDownLatch closing = new CountDownLatch(1);
+  private final EventsApi pagerDuty;
   private volatile Producer<String, Alert> producer;
   private volatile boolean metadataFetched;
   private Thread metadataFetcher;
@@ -92,6 +95,7 @@ public final class IngestService implements Service {
     this.acceptedAlerts = Counter.builder("pagewire.ingest.alerts")
         .description("Alerts received by webhook and acknowledged by Kafka")
         .register(metrics);
+    this.pagerDuty = new EventsApi(config, this::publish, clock);
     this.ackLatency = Timer.builder("pagewire.ingest.ack.latency")
         .description("Time from sending a webhook's records to Kafka's acknowledgement of the last one")
         .register(metrics);
@@ -121,7 +125,8 @@ public final class IngestService implements Service {
 
   @Override
   public void routes(HttpApi api) {
-    api.route("POST", ROUTE, this::handle);
+    api.route("POST", ROUTE, Principal.Scope.INGEST, this::handle);
+    pagerDuty.routes(api);
   }
 
   /** Creates the producer and fetches the alerts topic's metadata in the background. */
@@ -194,8 +199,11 @@ public final class IngestService implements Service {
     return Response.ok(body);
   }
 
-  /** Sends every alert and waits, within {@code ackTimeout} in all, until Kafka acknowledged each. */
-  private void publish(List<Alert> alerts) {
+  /**
+   * Sends every alert and waits, within {@code ingest.ackTimeout} in all, until Kafka acknowledged
+   * each; throws {@link HttpError} 503 (413 for a record Kafka refuses as too large) when not.
+   */
+  void publish(List<Alert> alerts) {
     Producer<String, Alert> p = producer;
     if (p == null) {
       throw kafkaUnavailable("the ingest service is not started");

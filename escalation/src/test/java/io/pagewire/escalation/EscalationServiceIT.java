@@ -253,6 +253,13 @@ class EscalationServiceIT {
     // Without credentials the API refuses; a forged token is refused too.
     assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/resolve"))
         .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(401);
+    // The http.auth credential (Alertmanager's) may only post alerts: it cannot resolve or read.
+    HttpResponse<String> byIngestToken = call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/resolve"))
+        .header("Authorization", "Bearer shared").POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(byIngestToken.statusCode()).isEqualTo(403);
+    assertThat(byIngestToken.body()).contains("needs the respond scope");
+    assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link"))
+        .header("Authorization", "Bearer shared")).statusCode()).isEqualTo(403);
     String forged = (ackToken.charAt(0) == 'A' ? "B" : "A") + ackToken.substring(1);
     assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/links/" + forged))
         .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
@@ -272,6 +279,11 @@ class EscalationServiceIT {
     assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/snooze"))
         .header("Authorization", "Bearer alice-token")
         .POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"soon\"}"))).statusCode()).isEqualTo(400);
+    HttpResponse<String> badIso = call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/snooze"))
+        .header("Authorization", "Bearer alice-token")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"P1X\"}")));
+    assertThat(badIso.statusCode()).isEqualTo(400);
+    assertThat(badIso.body()).contains("'P1X' is not a duration");
     assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/snooze"))
         .header("Authorization", "Bearer alice-token")
         .POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"30m\"}"))).statusCode()).isEqualTo(202);

@@ -1,40 +1,57 @@
 package io.pagewire.launcher;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.pagewire.escalation.cli.IncidentCommand;
+import io.pagewire.escalation.cli.OnCallCommand;
 import io.pagewire.kafka.embedded.EmbeddedKafka;
 import io.pagewire.notifier.channel.ChannelRegistry;
 import io.pagewire.notifier.template.Templates;
+import io.pagewire.platform.cli.Cli;
+import io.pagewire.platform.cli.ConfigOption;
 import io.pagewire.platform.config.ConfigCheck;
 import io.pagewire.platform.config.ConfigException;
-import io.pagewire.platform.config.ConfigLoader;
 import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.reports.ReportCommand;
+import io.pagewire.router.cli.RoutesCommand;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code pagewire} command.
+ * The {@code pagewire} command: every sub-command of every module under one picocli command
+ * line ({@link Cli} for exit codes and error lines). {@code pagewire help} lists them;
+ * {@code --help} on any of them shows its usage. To add a command, add its class to
+ * {@code subcommands} below (a group such as {@link RoutesCommand} takes its own sub-commands).
  *
- * <pre>
- * pagewire run [--config FILE] [--data-dir DIR]   every service and an embedded broker in this JVM
- * pagewire service NAME [--config FILE]            one service against kafka.bootstrapServers
- * pagewire check-config [--config FILE]            validate a configuration file (every channel and
- *                                                  template included) and exit; each problem is one
- *                                                  line with its file, line and column
- * </pre>
- *
- * Without {@code --config} the sample configuration (config/pagewire.yaml) is used.
+ * <p>Logs go to stderr. {@code run} and {@code service} log at the levels of logback.xml; every
+ * other command is quiet unless {@code --verbose}, so its stdout is only its answer.
  */
-public final class Main {
+@Command(name = "pagewire", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    versionProvider = Cli.Version.class,
+    description = "Pagewire: a Kafka-native incident and paging pipeline.",
+    commandListHeading = "%nCommands:%n",
+    subcommands = {
+        Main.Run.class, Main.ServiceCommand.class, Main.CheckConfig.class, RoutesCommand.class,
+        OnCallCommand.class, OnCallCommand.OverrideCommand.class, IncidentCommand.class, ReportCommand.class,
+        Main.Help.class, Main.Completion.class})
+public final class Main implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
-  static final String SAMPLE_CONFIG = "pagewire.yaml";
 
   /**
    * The services' own checks of a configuration, run wherever this command reads one (check-config,
@@ -43,62 +60,154 @@ public final class Main {
    */
   static final List<ConfigCheck> CHECKS = List.of(ChannelRegistry::check, Templates::check);
 
-  private Main() {}
+  @Spec CommandSpec spec;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Log to stderr what the libraries say (quiet otherwise).")
+  boolean verbose;
 
   public static void main(String[] args) {
-    try {
-      System.exit(run(args));
-    } catch (ConfigException e) {
-      e.problems().forEach(problem -> System.err.println("pagewire: " + problem));
-      System.exit(2);
-    } catch (IllegalArgumentException e) {
-      System.err.println("pagewire: " + e.getMessage());
-      System.exit(2);
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs {@code pagewire args}; returns the exit code. */
+  static int run(PrintStream out, PrintStream err, String... args) {
+    return commandLine(out, err).execute(args);
+  }
+
+  static CommandLine commandLine(PrintStream out, PrintStream err) {
+    CommandLine cl = Cli.commandLine(new Main(), out, err);
+    // Set here, not in @Command: that one's attributes are inherited by every sub-command.
+    cl.getCommandSpec().usageMessage().footer("", "Exit status: 0 done, 1 failed (one line on stderr), 2 usage error.",
+        "API token (incident, override): $PAGEWIRE_TOKEN or --token-file FILE, never an argument.",
+        "Completion: source <(pagewire completion)   (zsh: autoload -U bashcompinit && bashcompinit first)",
+        "pagewire help COMMAND or pagewire COMMAND --help: the usage of one command.");
+    cl.setExecutionStrategy(parseResult -> {
+      configureLogging(parseResult);
+      return new CommandLine.RunLast().execute(parseResult);
+    });
+    return cl;
+  }
+
+  /** The servers log as logback.xml says; a command is quiet unless --verbose. */
+  private static void configureLogging(CommandLine.ParseResult parseResult) {
+    boolean verbose = false;
+    String command = null;
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--verbose")) {
+        verbose = true;
+      }
+      if (r != parseResult && command == null) {
+        command = r.commandSpec().name();
+      }
+    }
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    boolean server = "run".equals(command) || "service".equals(command);
+    if (verbose) {
+      System.setProperty("pagewire.verbose", "true");
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
+      context.getLogger("org.apache.kafka").setLevel(Level.INFO);
+      context.getLogger("io.pagewire").setLevel(Level.DEBUG);
+    } else if (!server) {
+      for (String name : List.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "io.pagewire", "org.apache.kafka", "kafka", "state.change.logger")) {
+        context.getLogger(name).setLevel(Level.OFF);
+      }
     }
   }
 
-  static int run(String[] argv) throws ConfigException {
-    Deque<String> args = new ArrayDeque<>(List.of(argv));
-    String command = args.isEmpty() ? "help" : args.poll();
-    switch (command) {
-      case "run" -> {
-        Options options = Options.parse(args);
-        runEmbedded(options.config(), options.dataDir != null ? options.dataDir : Path.of("data"));
-        return 0;
-      }
-      case "service" -> {
-        String name = args.poll();
-        if (name == null) {
-          throw new IllegalArgumentException("service needs a name: one of " + ServiceCatalog.names());
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed; pagewire help lists them");
+  }
+
+  /** {@code pagewire help [COMMAND...]}. */
+  @Command(name = "help", description = "List the commands, or show the usage of one: pagewire help incident ack.")
+  static final class Help implements Callable<Integer> {
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "A command and its sub-commands.") List<String> words = List.of();
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      CommandLine target = spec.commandLine().getParent();
+      for (String word : words) {
+        CommandLine sub = target.getSubcommands().get(word);
+        if (sub == null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "unknown command '" + word + "'");
         }
-        Options options = Options.parse(args);
-        runServices(options.config(), List.of(name));
-        return 0;
+        target = sub;
       }
-      case "check-config" -> {
-        Options options = Options.parse(args);
-        options.config();
-        System.out.println("ok: " + (options.configFile != null ? options.configFile : "sample configuration"));
-        return 0;
+      target.usage(spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /** {@code pagewire completion}: picocli's generated bash completion script (zsh runs it through bashcompinit). */
+  @Command(name = "completion", description = "Print a bash/zsh completion script: source <(pagewire completion)")
+  static final class Completion implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().print(AutoComplete.bash("pagewire", spec.commandLine().getParent()));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code pagewire run}: the demo. */
+  @Command(name = "run", description = "Run every service and an embedded Kafka broker in this JVM, until Ctrl-C.")
+  static final class Run implements Callable<Integer> {
+    @Mixin ConfigOption config;
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+        description = "Where the broker and the Streams state live (default: data).") Path dataDir;
+
+    @Override
+    public Integer call() {
+      runEmbedded(config.load(CHECKS), dataDir);
+      return 0;
+    }
+  }
+
+  /** {@code pagewire service NAME}: one service against a cluster. */
+  @Command(name = "service", description = "Run one service against kafka.bootstrapServers, until stopped.")
+  static final class ServiceCommand implements Callable<Integer> {
+    @Mixin ConfigOption config;
+    @Parameters(paramLabel = "NAME", completionCandidates = ServiceNames.class,
+        description = "One of: ${COMPLETION-CANDIDATES}.") String name;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (!ServiceCatalog.names().contains(name)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "unknown service '" + name + "' (known: " + String.join(", ", ServiceCatalog.names()) + ")");
       }
-      case "report" -> { return io.pagewire.reports.ReportCommand.run(args.toArray(String[]::new)); }
-      case "routes" -> { return io.pagewire.router.cli.RoutesTestCommand.run(args.toArray(String[]::new)); }
-      case "oncall", "override" -> { return io.pagewire.escalation.cli.OnCallCommand.run(command, args.toArray(String[]::new)); }
-      case "incident" -> { return io.pagewire.escalation.cli.IncidentCommand.run(args.toArray(String[]::new)); }
-      case "help", "--help", "-h" -> {
-        System.out.println("""
-            usage: pagewire run [--config FILE] [--data-dir DIR]
-                   pagewire service (%s) [--config FILE]
-                   pagewire check-config [--config FILE]
-                   pagewire routes test [--config FILE] LABEL=VALUE...
-                   pagewire routes replay --config NEW.yaml (--since 7d | --from T [--to T]) [--format table|json]
-                   %s
-                   %s
-                   %s""".formatted(String.join("|", ServiceCatalog.names()), io.pagewire.reports.ReportCommand.USAGE,
-                io.pagewire.escalation.cli.OnCallCommand.USAGE, io.pagewire.escalation.cli.IncidentCommand.USAGE));
-        return 0;
-      }
-      default -> throw new IllegalArgumentException("unknown command '" + command + "'; try pagewire help");
+      runServices(config.load(CHECKS), List.of(name));
+      return 0;
+    }
+  }
+
+  static final class ServiceNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return ServiceCatalog.names().iterator();
+    }
+  }
+
+  /** {@code pagewire check-config}. */
+  @Command(name = "check-config", description = {"Validate a configuration, every channel and template included.",
+      "Each problem is one line with its file, line and column (exit 1)."})
+  static final class CheckConfig implements Callable<Integer> {
+    @Mixin ConfigOption config;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      config.load(CHECKS);
+      spec.commandLine().getOut().println("ok: " + config.describe());
+      spec.commandLine().getOut().flush();
+      return 0;
     }
   }
 
@@ -158,46 +267,6 @@ public final class Main {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static final class Options {
-    Path configFile;
-    Path dataDir;
-
-    static Options parse(Deque<String> args) {
-      Options options = new Options();
-      while (!args.isEmpty()) {
-        String arg = args.poll();
-        switch (arg) {
-          case "--config" -> options.configFile = Path.of(value(arg, args));
-          case "--data-dir" -> options.dataDir = Path.of(value(arg, args));
-          default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
-        }
-      }
-      return options;
-    }
-
-    private static String value(String option, Deque<String> args) {
-      String value = args.poll();
-      if (value == null) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return value;
-    }
-
-    PagewireConfig config() {
-      if (configFile != null) {
-        return ConfigLoader.load(configFile, CHECKS);
-      }
-      try (InputStream in = Main.class.getClassLoader().getResourceAsStream(SAMPLE_CONFIG)) {
-        if (in == null) {
-          throw new ConfigException("the sample configuration is missing from the jar");
-        }
-        return ConfigLoader.parse("sample configuration (config/pagewire.yaml)", new String(in.readAllBytes(), StandardCharsets.UTF_8), CHECKS);
-      } catch (IOException e) {
-        throw new ConfigException("cannot read the sample configuration: " + e.getMessage());
-      }
     }
   }
 }

@@ -60,6 +60,33 @@ final class Pipeline implements AutoCloseable {
     http.route("GET", "/healthz", request -> liveness());
     http.route("GET", "/readyz", request -> readiness());
     http.route("GET", "/metrics", request -> Response.text(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    // The description of this API, for clients and generators; it describes, it reveals no data.
+    http.publicRoute("GET", OPENAPI_PATH, request -> Response.text(200, openApi(), "application/json"));
+  }
+
+  static final String OPENAPI_PATH = "/api/v1/openapi.json";
+  static final String OPENAPI_RESOURCE = "openapi.json";
+
+  /** The OpenAPI 3 description of every route (launcher resource openapi.json, checked by OpenApiTest). */
+  static String openApi() {
+    try (java.io.InputStream in = Pipeline.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the jar");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Every route the named services and this pipeline serve, without starting anything. */
+  static List<io.pagewire.platform.http.RouteInfo> routeTable(PagewireConfig config, List<String> names) {
+    Pipeline pipeline = new Pipeline(config, names);
+    try {
+      return pipeline.http.routeTable();
+    } finally {
+      pipeline.close();
+    }
   }
 
   /** Creates missing topics, starts the named services, then the HTTP API. */

@@ -3,6 +3,7 @@ package io.pagewire.launcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pagewire.escalation.EscalationService;
 import io.pagewire.ingest.IngestService;
+import io.pagewire.ingest.heartbeat.HeartbeatService;
 import io.pagewire.notifier.NotifierService;
 import io.pagewire.platform.Service;
 import io.pagewire.platform.config.ConfigException;
@@ -24,6 +25,7 @@ final class ServiceCatalog {
     SERVICES.put("notifier", NotifierService::new);
     SERVICES.put("escalation", EscalationService::new);
     SERVICES.put("severity-router", RouterService::new);
+    SERVICES.put("heartbeats", HeartbeatService::new);
     SERVICES.put("alerting-ingest", IngestService::new);
   }
 

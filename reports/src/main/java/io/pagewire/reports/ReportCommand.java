@@ -1,7 +1,7 @@
 package io.pagewire.reports;
 
-import io.pagewire.platform.config.ConfigException;
-import io.pagewire.platform.config.ConfigLoader;
+import io.pagewire.platform.cli.Cli;
+import io.pagewire.platform.cli.ConfigOption;
 import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.reports.model.Report;
@@ -10,7 +10,6 @@ import io.pagewire.reports.render.ReportFormat;
 import io.pagewire.platform.kafka.replay.Progress;
 import io.pagewire.schemas.Priority;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +22,12 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code pagewire report} command.
@@ -43,42 +48,65 @@ import java.util.Locale;
  * <p>The report depends only on the topics and the flags: {@code --since} is relative to the
  * time the command runs, so for byte-identical reruns give {@code --from} and {@code --to}.
  */
-public final class ReportCommand {
+@Command(name = "report", description = {"Write the post-incident report of an incident or of a period.",
+    "Rebuilt by replaying the topics: timeline, impact, MTTA/MTTR against the SLA, pages sent, notes.",
+    "Exit 1 when --incident is not in the topics."})
+public final class ReportCommand implements Callable<Integer> {
 
-  public static final String USAGE = "pagewire report [--incident ID] [--since 7d | --from T --to T] [--team T] [--service S]"
-      + " [--priority P] [--zone ZONE] [--format markdown|html|json] [--output FILE] [--config FILE] [--progress|--no-progress]";
-  private static final String SAMPLE_CONFIG = "pagewire.yaml";
+  @Option(names = "--incident", paramLabel = "ID", description = "One incident's report.") String incident;
+  @Option(names = "--since", paramLabel = "DURATION", description = "The incidents opened since then (7d, 12h).") String since;
+  @Option(names = "--from", paramLabel = "T", description = "Opened at or after (ISO-8601; local times in --zone).") String from;
+  @Option(names = "--to", paramLabel = "T", description = "Opened before.") String to;
+  @Option(names = "--team", paramLabel = "T") String team;
+  @Option(names = "--service", paramLabel = "S") String service;
+  @Option(names = "--priority", paramLabel = "P", description = "P0..P4.") String priority;
+  @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "UTC",
+      description = "Time zone of local times, business hours and how times are shown (default UTC).") String zone = "UTC";
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "markdown",
+      description = "markdown (default), html or json.") String format = "markdown";
+  @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of stdout.") Path output;
+  @Option(names = "--progress", negatable = true,
+      description = "Draw a progress bar on stderr (default: when a console is attached).") Boolean progress;
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
 
-  private ReportCommand() {}
+  private final Clock clock;
+  private final PrintStream stdout;
+  private final PrintStream stderr;
 
-  /**
-   * Runs the command with the arguments after {@code report}.
-   *
-   * @return the exit status: 0 written, 1 the incident is not in the topics
-   * @throws IllegalArgumentException for bad arguments (the launcher prints it and exits 2)
-   */
-  public static int run(String[] args) {
-    return run(args, Clock.systemUTC(), System.out, System.err);
+  public ReportCommand() {
+    this(Clock.systemUTC(), System.out, System.err);
   }
 
+  ReportCommand(Clock clock, PrintStream stdout, PrintStream stderr) {
+    this.clock = clock;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** Runs the command with the arguments after {@code report}; returns the exit code. */
   static int run(String[] args, Clock clock, PrintStream stdout, PrintStream stderr) {
-    Options o = Options.parse(args, clock);
-    PagewireConfig config = o.config != null ? ConfigLoader.load(o.config) : sampleConfig();
-    Progress progress = o.progress ? Progress.bar(stderr) : Progress.NONE;
-    Report report = Reports.replay(config, o.query, progress);
+    return Cli.execute(new ReportCommand(clock, stdout, stderr), stdout, stderr, args);
+  }
+
+  @Override
+  public Integer call() {
+    ReportQuery query = query();
+    ReportFormat reportFormat = ReportFormat.parse(format);
+    PagewireConfig c = config.load();
+    Progress bar = (progress != null ? progress : System.console() != null) ? Progress.bar(stderr) : Progress.NONE;
+    Report report = Reports.replay(c, query, bar);
     if (report == null) {
-      stderr.println("pagewire report: incident " + o.query.incidentId() + " is not in the topics at "
-          + config.kafka().bootstrapServers());
-      return 1;
+      throw new Cli.Failure("incident " + query.incidentId() + " is not in the topics at " + c.kafka().bootstrapServers());
     }
-    String rendered = o.format.render(report);
-    if (o.output != null) {
+    String rendered = reportFormat.render(report);
+    if (output != null) {
       try {
-        Files.writeString(o.output, rendered, StandardCharsets.UTF_8);
+        Files.writeString(output, rendered, StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot write " + o.output + ": " + e.getMessage(), e);
+        throw new Cli.Failure("cannot write " + output + ": " + e.getMessage(), e);
       }
-      stderr.println("wrote " + o.output);
+      stderr.println("wrote " + output);
     } else {
       stdout.print(rendered);
       stdout.flush();
@@ -86,103 +114,59 @@ public final class ReportCommand {
     return 0;
   }
 
-  private static PagewireConfig sampleConfig() {
-    try (InputStream in = ReportCommand.class.getClassLoader().getResourceAsStream(SAMPLE_CONFIG)) {
-      return in == null ? PagewireConfig.defaults()
-          : ConfigLoader.parse("sample configuration (config/pagewire.yaml)", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ConfigException("cannot read the sample configuration: " + e.getMessage());
+  /** What the options ask for; an {@link IllegalArgumentException} (a usage error) when they contradict or do not parse. */
+  ReportQuery query() {
+    ReportFormat.parse(format);
+    if (since != null && from != null) {
+      throw new IllegalArgumentException("give --since or --from, not both");
+    }
+    ZoneId z = zone(zone);
+    Instant fromTime = since != null ? clock.instant().minus(Durations.parse(since)) : time(from, z, "--from");
+    return new ReportQuery(incident, fromTime, time(to, z, "--to"), team, service, priority(priority), z);
+  }
+
+  ReportFormat reportFormat() {
+    return ReportFormat.parse(format);
+  }
+
+  private static Priority priority(String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Priority.valueOf(s.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--priority must be one of P0..P4 (it is '" + s + "')");
     }
   }
 
-  /** The parsed command line. */
-  static final class Options {
-    ReportQuery query;
-    ReportFormat format = ReportFormat.MARKDOWN;
-    Path output;
-    Path config;
-    boolean progress = System.console() != null;
-
-    static Options parse(String[] args, Clock clock) {
-      Options o = new Options();
-      String incident = null;
-      String since = null;
-      String from = null;
-      String to = null;
-      String team = null;
-      String service = null;
-      Priority priority = null;
-      ZoneId zone = ZoneId.of("UTC");
-      for (int k = 0; k < args.length; k++) {
-        String arg = args[k];
-        switch (arg) {
-          case "--incident" -> incident = value(args, ++k, arg);
-          case "--since" -> since = value(args, ++k, arg);
-          case "--from" -> from = value(args, ++k, arg);
-          case "--to" -> to = value(args, ++k, arg);
-          case "--team" -> team = value(args, ++k, arg);
-          case "--service" -> service = value(args, ++k, arg);
-          case "--priority" -> priority = priority(value(args, ++k, arg));
-          case "--zone" -> zone = zone(value(args, ++k, arg));
-          case "--format" -> o.format = ReportFormat.parse(value(args, ++k, arg));
-          case "--output" -> o.output = Path.of(value(args, ++k, arg));
-          case "--config" -> o.config = Path.of(value(args, ++k, arg));
-          case "--progress" -> o.progress = true;
-          case "--no-progress" -> o.progress = false;
-          default -> throw new IllegalArgumentException("unknown report option '" + arg + "'; usage: " + USAGE);
-        }
-      }
-      if (since != null && from != null) {
-        throw new IllegalArgumentException("give --since or --from, not both");
-      }
-      Instant fromTime = since != null ? clock.instant().minus(Durations.parse(since)) : time(from, zone, "--from");
-      o.query = new ReportQuery(incident, fromTime, time(to, zone, "--to"), team, service, priority, zone);
-      return o;
+  private static ZoneId zone(String s) {
+    try {
+      return ZoneId.of(s);
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("--zone: unknown time zone '" + s + "'");
     }
+  }
 
-    private static String value(String[] args, int k, String option) {
-      if (k >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[k];
+  static Instant time(String s, ZoneId zone, String option) {
+    if (s == null) {
+      return null;
     }
-
-    private static Priority priority(String s) {
-      try {
-        return Priority.valueOf(s.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--priority must be one of P0..P4 (it is '" + s + "')");
-      }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeException ignored) {
+      // not with an offset; try local forms below
     }
-
-    private static ZoneId zone(String s) {
-      try {
-        return ZoneId.of(s);
-      } catch (DateTimeException e) {
-        throw new IllegalArgumentException("--zone: unknown time zone '" + s + "'");
-      }
+    try {
+      return LocalDateTime.parse(s).atZone(zone).toInstant();
+    } catch (DateTimeException ignored) {
+      // not a local date-time
     }
-
-    static Instant time(String s, ZoneId zone, String option) {
-      if (s == null) {
-        return null;
-      }
-      try {
-        return OffsetDateTime.parse(s).toInstant();
-      } catch (DateTimeException ignored) {
-        // not with an offset; try local forms below
-      }
-      try {
-        return LocalDateTime.parse(s).atZone(zone).toInstant();
-      } catch (DateTimeException ignored) {
-        // not a local date-time
-      }
-      try {
-        return LocalDate.parse(s).atStartOfDay(zone).toInstant();
-      } catch (DateTimeException e) {
-        throw new IllegalArgumentException(option + " must be an ISO-8601 time like 2024-03-04T10:00:00Z,"
-            + " 2024-03-04T10:00 or 2024-03-04 (it is '" + s + "')");
-      }
+    try {
+      return LocalDate.parse(s).atStartOfDay(zone).toInstant();
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException(option + " must be an ISO-8601 time like 2024-03-04T10:00:00Z,"
+          + " 2024-03-04T10:00 or 2024-03-04 (it is '" + s + "')");
     }
   }
 }

@@ -17,6 +17,17 @@ public final class Ids {
 
   private Ids() {}
 
+  /** Fingerprints of alerts from the PagerDuty Events API start with this. */
+  public static final String PAGERDUTY_PREFIX = "pagerduty:";
+
+  /**
+   * The fingerprint of the alert a PagerDuty Events API client means by {@code dedupKey} on the
+   * integration {@code integration}: one alert per integration and dedup key.
+   */
+  public static String pagerDutyFingerprint(String integration, String dedupKey) {
+    return PAGERDUTY_PREFIX + HEX.formatHex(sha256((integration + "\u0000" + dedupKey).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 16);
+  }
+
   /**
    * {@code inc-} + 32 hex digits (128 bits) of SHA-256({@code incidentKey@openedAtMillis}):
    * deterministic, so a replay of the alerts topic reproduces the same ids, and different for

@@ -9,6 +9,8 @@ public final class Schemas {
 
   public static final List<Class<? extends SpecificRecordBase>> RECORDS = List.of(
       Alert.class,
+      Heartbeat.class,
+      HeartbeatState.class,
       IncidentEvent.class,
       IncidentCommand.class,
       NotificationRequest.class,

@@ -99,11 +99,19 @@ public final class Topics {
       "pagewire.incident-status", "incident id",
       Serdes.String(), AvroSerde.of(IncidentStatusUpdate.class), true, DAYS_400);
 
+  /**
+   * Beats of the heartbeat monitors, keyed by monitor name: from {@code POST /api/v1/heartbeats/{name}}
+   * and from firing alerts that match a monitor (Prometheus' always-firing Watchdog).
+   */
+  public static final Topic<String, Heartbeat> HEARTBEATS = new Topic<>(
+      "pagewire.heartbeats", "monitor name",
+      Serdes.String(), AvroSerde.of(Heartbeat.class), false, Duration.ofDays(7));
+
   public static final List<Topic<?, ?>> ALL = List.of(
       ALERTS, INCIDENT_EVENTS, INCIDENT_COMMANDS, NOTIFICATION_REQUESTS,
       NOTIFICATION_RECEIPTS, INCIDENT_TIMELINE, DEAD_LETTERS,
       NOTIFIER_DELIVERY_LOG, SCHEDULE_OVERRIDES,
-      SILENCES, UNROUTABLE, INHIBITING_ALERTS, INCIDENT_STATUS);
+      SILENCES, UNROUTABLE, INHIBITING_ALERTS, INCIDENT_STATUS, HEARTBEATS);
 
   private Topics() {}
 }

@@ -144,6 +144,23 @@ public final class WebhookParser {
   }
 
   /**
+   * Checks an alert made elsewhere (a PagerDuty event) against the same {@code ingest.limits}
+   * as a webhook's alerts: label and annotation counts and sizes, URLs, the whole record.
+   */
+  public static void checkBounds(Alert alert, String path, IngestLimits limits) throws InvalidWebhookException {
+    checkEntries(alert.getLabels(), path + ".labels", "labels", limits.maxLabels(), "maxLabels",
+        limits.maxNameBytes(), limits.maxLabelValueBytes(), "maxLabelValueBytes");
+    checkEntries(alert.getAnnotations(), path + ".annotations", "annotations", limits.maxAnnotations(), "maxAnnotations",
+        limits.maxNameBytes(), limits.maxAnnotationValueBytes(), "maxAnnotationValueBytes");
+    bounded(alert.getGeneratorUrl(), path + ".url", limits.maxUrlBytes(), "maxUrlBytes");
+    int encoded = encodedSize(alert);
+    if (encoded > limits.maxAlertBytes()) {
+      throw new InvalidWebhookException(path, "encodes to " + encoded + " bytes, over the limit of "
+          + limits.maxAlertBytes() + " bytes for one alert (ingest.limits.maxAlertBytes)");
+    }
+  }
+
+  /**
    * The fingerprint of a label set, as Alertmanager computes it (Prometheus'
    * {@code model.LabelSet.Fingerprint}): 64-bit FNV-1a over the label names in byte order, each
    * name and value followed by a {@code 0xff} byte, written as 16 lower-case hex digits.

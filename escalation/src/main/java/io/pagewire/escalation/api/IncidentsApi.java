@@ -78,9 +78,9 @@ import org.slf4j.LoggerFactory;
  *       or altered token, 410 once expired.</li>
  * </ul>
  *
- * <p>The actor of a command is the authenticated user (the owner of the {@code apiToken}, or the
- * basic-auth name); with the shared bearer token ({@code token}) or no authentication
- * ({@code anonymous}) the body's {@code actor} is taken on trust.
+ * <p>The actor of a command is the authenticated user (the owner of the {@code apiToken});
+ * without authentication ({@code anonymous}, loopback only) the body's {@code actor} is taken
+ * on trust. The {@code http.auth} credential (Alertmanager's) may only post alerts: 403 here.
  *
  * <p>With several instances each incident lives on the instance that owns its partition: reads
  * of an incident held elsewhere are forwarded to that instance's {@code application.server},
@@ -92,7 +92,6 @@ public final class IncidentsApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IncidentsApi.class);
   /** Marks a request forwarded by another instance: answer from local state only. */
   static final String LOCAL_ONLY_HEADER = "X-Pagewire-Local-Only";
-  private static final List<String> TRUSTED_BODY_ACTOR = List.of("anonymous", "token");
 
   private final IncidentStores stores;
   private final AcknowledgedWriter<String, IncidentCommand> commands;
@@ -437,12 +436,7 @@ public final class IncidentsApi implements AutoCloseable {
   }
 
   private static String actor(Request request, JsonNode body) {
-    String actor = request.actor();
-    String claimed = bounded(body, "actor", TextBounds.NAME_BYTES);
-    if (TRUSTED_BODY_ACTOR.contains(actor) && claimed != null && !claimed.isBlank()) {
-      return claimed;
-    }
-    return actor;
+    return request.actor(bounded(body, "actor", TextBounds.NAME_BYTES));
   }
 
   private static <T> T queryable(java.util.function.Supplier<T> store) {

@@ -1,149 +1,122 @@
 package io.pagewire.escalation.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pagewire.platform.http.Json;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
+import io.pagewire.platform.cli.OutputOption;
+import java.io.PrintWriter;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pagewire incident ...}: commands on one incident through the HTTP API of a running
  * escalation service, as the user whose API token is in {@code $PAGEWIRE_TOKEN} (or
  * {@code --token-file}); never a token on the command line, where {@code ps} shows it.
+ * Each sub-command exits 0 when the API accepted it and 1 (one line on stderr) when it refused.
  */
+@Command(name = "incident", description = "Show, acknowledge, resolve, escalate, snooze, reassign or annotate an incident"
+    + " through the HTTP API of a running Pagewire.")
 public final class IncidentCommand {
 
-  public static final String USAGE = """
-      pagewire incident show ID
-             pagewire incident ack|resolve|escalate ID [--note TEXT]
-             pagewire incident snooze ID DURATION            (30m, 2h)
-             pagewire incident reassign ID USER
-             pagewire incident note ID [--kind comment|root_cause|resolution|lesson_learned|action_item]
-                                       [--owner USER] [--due YYYY-MM-DD] TEXT...
-               (--url URL, default $PAGEWIRE_URL or http://127.0.0.1:8080; token: $PAGEWIRE_TOKEN or --token-file FILE)""";
+  static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
-  private IncidentCommand() {}
+  private final Map<String, String> env;
+  @Spec CommandSpec spec;
 
-  public static int run(String[] args) {
-    return run(List.of(args), System.out, System.getenv());
+  public IncidentCommand() {
+    this(System.getenv());
   }
 
-  /** Runs the command writing to {@code out}; returns 0 when the API accepted it, 1 when it refused. */
-  public static int run(List<String> argv, PrintStream out, Map<String, String> env) {
-    List<String> words = new ArrayList<>();
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < argv.size(); i++) {
-      String arg = argv.get(i);
-      if (arg.startsWith("--")) {
-        if (i + 1 >= argv.size()) {
-          throw new IllegalArgumentException(arg + " needs a value");
-        }
-        options.put(arg, argv.get(++i));
-      } else {
-        words.add(arg);
-      }
-    }
-    if (words.size() < 2) {
-      throw new IllegalArgumentException("usage: " + USAGE);
-    }
-    String action = words.get(0);
-    String id = words.get(1);
-    List<String> rest = words.subList(2, words.size());
+  /** @param env the environment ({@code PAGEWIRE_URL}, {@code PAGEWIRE_TOKEN}) */
+  public IncidentCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Command(name = "show", description = "Print one incident with its notes and timeline (JSON).")
+  int show(@Parameters(paramLabel = "ID", description = "Incident id.") String id, @Mixin ApiClient api) {
+    JsonNode incident = ApiClient.expect(api.send("GET", url(api, id, null), null, env), 200);
+    OutputOption.printJson(out(), incident);
+    return 0;
+  }
+
+  @Command(name = "ack", aliases = "acknowledge", description = "Acknowledge the incident: paging stops.")
+  int ack(@Parameters(paramLabel = "ID") String id, @Option(names = "--note", paramLabel = "TEXT") String note,
+      @Mixin ApiClient api, @Mixin OutputOption output) {
+    return command(api, output, id, "acknowledge", note, Map.of());
+  }
+
+  @Command(name = "resolve", description = "Resolve the incident.")
+  int resolve(@Parameters(paramLabel = "ID") String id, @Option(names = "--note", paramLabel = "TEXT") String note,
+      @Mixin ApiClient api, @Mixin OutputOption output) {
+    return command(api, output, id, "resolve", note, Map.of());
+  }
+
+  @Command(name = "escalate", description = "Page the next escalation step now.")
+  int escalate(@Parameters(paramLabel = "ID") String id, @Option(names = "--note", paramLabel = "TEXT") String note,
+      @Mixin ApiClient api, @Mixin OutputOption output) {
+    return command(api, output, id, "escalate", note, Map.of());
+  }
+
+  @Command(name = "snooze", description = "Stop paging for a while (30m, 2h); paging resumes after it.")
+  int snooze(@Parameters(index = "0", paramLabel = "ID") String id,
+      @Parameters(index = "1", paramLabel = "DURATION", description = "For how long: 30m, 2h.") String duration,
+      @Option(names = "--note", paramLabel = "TEXT") String note, @Mixin ApiClient api, @Mixin OutputOption output) {
+    return command(api, output, id, "snooze", note, Map.of("for", duration));
+  }
+
+  @Command(name = "reassign", description = "Send the next pages to another user.")
+  int reassign(@Parameters(index = "0", paramLabel = "ID") String id,
+      @Parameters(index = "1", paramLabel = "USER", description = "User id.") String user,
+      @Option(names = "--note", paramLabel = "TEXT") String note, @Mixin ApiClient api, @Mixin OutputOption output) {
+    return command(api, output, id, "reassign", note, Map.of("user", user));
+  }
+
+  @Command(name = "note", description = "Add a note: a comment, root cause, resolution, lesson learned or action item.")
+  int note(@Parameters(index = "0", paramLabel = "ID") String id,
+      @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT") List<String> text,
+      @Option(names = "--kind", paramLabel = "KIND", defaultValue = "comment",
+          description = "comment (default), root_cause, resolution, lesson_learned or action_item.") String kind,
+      @Option(names = "--owner", paramLabel = "USER", description = "Owner of an action item.") String owner,
+      @Option(names = "--due", paramLabel = "YYYY-MM-DD", description = "Due date of an action item.") String due,
+      @Mixin ApiClient api, @Mixin OutputOption output) {
     Map<String, Object> body = new LinkedHashMap<>();
-    if (options.containsKey("--note")) {
-      body.put("note", options.get("--note"));
+    body.put("kind", kind);
+    body.put("text", String.join(" ", text));
+    body.put("owner", owner);
+    body.put("due", due);
+    return command(api, output, id, "notes", null, body);
+  }
+
+  private int command(ApiClient api, OutputOption output, String id, String path, String note, Map<String, ?> fields) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (note != null) {
+      body.put("note", note);
     }
-    String path = switch (action) {
-      case "show" -> null;
-      case "ack", "acknowledge" -> "acknowledge";
-      case "resolve" -> "resolve";
-      case "escalate" -> "escalate";
-      case "snooze" -> {
-        body.put("for", only(rest, "snooze needs a duration, like 30m"));
-        yield "snooze";
-      }
-      case "reassign" -> {
-        body.put("user", only(rest, "reassign needs a user id"));
-        yield "reassign";
-      }
-      case "note" -> {
-        if (rest.isEmpty()) {
-          throw new IllegalArgumentException("note needs a text");
-        }
-        body.put("kind", options.getOrDefault("--kind", "comment"));
-        body.put("text", String.join(" ", rest));
-        body.put("owner", options.get("--owner"));
-        body.put("due", options.get("--due"));
-        yield "notes";
-      }
-      default -> throw new IllegalArgumentException("unknown incident command '" + action + "'; usage: " + USAGE);
-    };
-    String base = options.getOrDefault("--url", env.getOrDefault("PAGEWIRE_URL", "http://127.0.0.1:8080"));
-    String url = base.replaceAll("/+$", "") + "/api/v1/incidents/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+    body.putAll(fields);
+    JsonNode answer = ApiClient.expect(api.send("POST", url(api, id, path), body, env), 202);
+    if (output.json()) {
+      OutputOption.printJson(out(), answer);
+    } else {
+      out().println("accepted: " + answer.path("type").asText() + " " + answer.path("incidentId").asText()
+          + " (command " + answer.path("commandId").asText() + ")");
+      out().flush();
+    }
+    return 0;
+  }
+
+  private String url(ApiClient api, String id, String path) {
+    return api.base(env, DEFAULT_URL) + "/api/v1/incidents/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
         + (path != null ? "/" + path : "");
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("X-Pagewire-Cli", "1");
-    String token = token(options, env);
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    try {
-      if (path == null) {
-        request.GET();
-      } else {
-        request.header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)));
-      }
-      HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode answer = response.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
-      if (response.statusCode() >= 300) {
-        out.println("failed: HTTP " + response.statusCode() + ": " + answer.path("message").asText(response.body()));
-        return 1;
-      }
-      if (path == null) {
-        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-      } else {
-        out.println("accepted: " + answer.path("type").asText() + " " + answer.path("incidentId").asText()
-            + " (command " + answer.path("commandId").asText() + ")");
-      }
-      return 0;
-    } catch (IOException e) {
-      out.println("failed: cannot reach " + base + ": " + e.getMessage());
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    }
   }
 
-  private static String token(Map<String, String> options, Map<String, String> env) {
-    String file = options.get("--token-file");
-    if (file != null) {
-      try {
-        return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read --token-file " + file + ": " + e.getMessage());
-      }
-    }
-    return env.get("PAGEWIRE_TOKEN");
-  }
-
-  private static String only(List<String> rest, String problem) {
-    if (rest.size() != 1) {
-      throw new IllegalArgumentException(problem);
-    }
-    return rest.get(0);
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
   }
 }

@@ -3,6 +3,7 @@ package io.pagewire.escalation.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pagewire.platform.cli.Cli;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.config.Secret;
 import io.pagewire.platform.http.HttpApi;
@@ -45,8 +46,8 @@ class IncidentCommandTest {
 
   private String run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = IncidentCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        Map.of("PAGEWIRE_URL", "http://127.0.0.1:" + api.port(), "PAGEWIRE_TOKEN", "alice-token"));
+    int code = Cli.execute(new IncidentCommand(Map.of("PAGEWIRE_URL", "http://127.0.0.1:" + api.port(), "PAGEWIRE_TOKEN", "alice-token")),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8), args);
     return code + " " + out.toString(StandardCharsets.UTF_8).strip();
   }
 
@@ -66,6 +67,6 @@ class IncidentCommandTest {
 
   @Test
   void shouldReportTheApiRefusalAndExitWithOne() {
-    assertThat(run("escalate", "inc-1")).startsWith("1 failed: HTTP 404");
+    assertThat(run("escalate", "inc-1")).startsWith("1 pagewire escalate: HTTP 404: no such path");
   }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pagewire.escalation.schedule.OnCallTest;
+import io.pagewire.platform.cli.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -32,14 +34,16 @@ class OnCallCommandTest {
     Files.writeString(config, OnCallTest.YAML + "kafka: {bootstrapServers: \"127.0.0.1:" + closedPort + "\"}\n");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-    int code = OnCallCommand.run("oncall", List.of("--config", config.toString(), "--at", "2026-03-29T16:00:00Z"),
-        new PrintStream(bytes, true, StandardCharsets.UTF_8), Map.of());
+    long started = System.nanoTime();
+    int code = Cli.execute(new OnCallCommand(), new PrintStream(bytes, true, StandardCharsets.UTF_8), System.err,
+        "--config", config.toString(), "--at", "2026-03-29T16:00:00Z");
 
     String printed = bytes.toString(StandardCharsets.UTF_8);
     assertThat(code).isZero();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(OnCallCommand.KAFKA_TIMEOUT);
     assertThat(printed.lines().toList()).containsExactly(
-        "on call at 2026-03-29T16:00:00Z; overrides NOT included: cannot read pagewire.schedule-overrides from 127.0.0.1:"
-            + closedPort + " (TimeoutException)",
+        "on call at 2026-03-29T16:00:00Z; overrides NOT included: could not read pagewire.schedule-overrides from 127.0.0.1:"
+            + closedPort + " within 3s (no broker accepts connections)",
         "SCHEDULE  ZONE              ON CALL   UNTIL",
         "berlin    Europe/Berlin     carol     2026-03-30 09:00 CEST (Mon)",
         "ny-daily  America/New_York  carol     2026-03-30 09:00 EDT (Mon)",
@@ -57,13 +61,15 @@ class OnCallCommandTest {
   }
 
   @Test
-  void refusesUnknownOptionsAndMissingArguments() {
+  void refusesUnknownOptionsAndMissingArgumentsWithExitTwo() {
     PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> OnCallCommand.run("oncall", List.of("--when", "now"), out, Map.of()))
-        .hasMessageContaining("unknown option '--when'");
-    assertThatThrownBy(() -> OnCallCommand.run("override", List.of("add", "--schedule", "berlin"), out, Map.of()))
-        .hasMessageContaining("--user is required");
-    assertThatThrownBy(() -> OnCallCommand.run("override", List.of("rename"), out, Map.of()))
-        .hasMessageContaining("--schedule is required");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertThat(Cli.execute(new OnCallCommand(), out, errors, "--when", "now")).isEqualTo(2);
+    assertThat(Cli.execute(new OnCallCommand.OverrideCommand(Map.of()), out, errors, "add", "--schedule", "berlin")).isEqualTo(2);
+    assertThat(Cli.execute(new OnCallCommand.OverrideCommand(Map.of()), out, errors, "rename")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown options: '--when', 'now'")
+        .contains("Missing required options: '--user=U', '--start=TIME', '--end=TIME'")
+        .contains("Unmatched argument at index 0: 'rename'");
   }
 }

@@ -11,6 +11,7 @@ import io.pagewire.platform.http.Json;
 import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.escalation.cli.OnCallCommand;
+import io.pagewire.platform.cli.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -154,7 +155,8 @@ class ScheduleOverridesIT {
   /** Runs the command line, returning what it printed; fails the test on a non-zero exit. */
   private String cli(String command, String... args) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int code = OnCallCommand.run(command, List.of(args), new PrintStream(bytes, true, StandardCharsets.UTF_8), Map.of());
+    Object cli = command.equals("oncall") ? new OnCallCommand() : new OnCallCommand.OverrideCommand(Map.of());
+    int code = Cli.execute(cli, new PrintStream(bytes, true, StandardCharsets.UTF_8), System.err, args);
     String printed = bytes.toString(StandardCharsets.UTF_8);
     assertThat(code).as(printed).isZero();
     return printed;

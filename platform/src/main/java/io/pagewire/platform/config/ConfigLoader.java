@@ -123,6 +123,32 @@ public final class ConfigLoader {
         }
       }
     });
+    new TreeMap<>(config.integrations()).forEach((name, integration) -> {
+      if (integration.routingKey() == null) {
+        problems.add(new ConfigProblem("integrations." + name + ".routingKey", "is required"));
+      }
+    });
+    Set<String> heartbeatNames = new java.util.HashSet<>();
+    for (int i = 0; i < config.heartbeats().size(); i++) {
+      PagewireConfig.Heartbeat heartbeat = config.heartbeats().get(i);
+      String at = "heartbeats[" + i + "]";
+      if (heartbeat.name() == null || !heartbeat.name().matches("[A-Za-z0-9._-]+")) {
+        problems.add(new ConfigProblem(at + ".name", "is required: letters, digits, '.', '_' and '-'"));
+      } else if (!heartbeatNames.add(heartbeat.name())) {
+        problems.add(new ConfigProblem(at + ".name", "'" + heartbeat.name() + "' is used twice"));
+      }
+      if (heartbeat.interval() == null || heartbeat.interval().isZero() || heartbeat.interval().isNegative()) {
+        problems.add(new ConfigProblem(at + ".interval", "is required and must be positive"));
+      }
+      if (heartbeat.grace().isNegative()) {
+        problems.add(new ConfigProblem(at + ".grace", "must not be negative"));
+      }
+      try {
+        Matchers.parse(heartbeat.matchers());
+      } catch (IllegalArgumentException e) {
+        problems.add(new ConfigProblem(at + ".matchers", e.getMessage()));
+      }
+    }
     String escalation = config.escalation().referenceProblem(config.users().keySet(), channels);
     if (escalation != null) {
       // "escalation.policies.p.steps[0].channels: unknown ..." names its key first.

@@ -24,7 +24,9 @@ public record PagewireConfig(
     Map<Priority, Sla> sla,
     Escalation escalation,
     Notifier notifier,
-    Map<String, User> users) {
+    Map<String, User> users,
+    Map<String, Integration> integrations,
+    List<Heartbeat> heartbeats) {
 
   public PagewireConfig {
     kafka = kafka != null ? kafka : new Kafka(null, null, null, null);
@@ -40,10 +42,12 @@ public record PagewireConfig(
     escalation = escalation != null ? escalation : new Escalation(null, 0, null, null);
     notifier = notifier != null ? notifier : new Notifier(null, null, null, null, null, null);
     users = users != null ? Map.copyOf(users) : Map.of();
+    integrations = integrations != null ? Map.copyOf(integrations) : Map.of();
+    heartbeats = heartbeats != null ? List.copyOf(heartbeats) : List.of();
   }
 
   public static PagewireConfig defaults() {
-    return new PagewireConfig(null, null, null, null, null, null, null, null, null);
+    return new PagewireConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration against another Kafka cluster, with Streams state in {@code stateDir}. */
@@ -55,35 +59,94 @@ public record PagewireConfig(
   // sections are added: only these methods name every component.
 
   public PagewireConfig withKafka(Kafka value) {
-    return new PagewireConfig(value, topics, http, ingest, classification, sla, escalation, notifier, users);
+    return new PagewireConfig(value, topics, http, ingest, classification, sla, escalation, notifier, users, integrations, heartbeats);
   }
 
   public PagewireConfig withHttp(Http value) {
-    return new PagewireConfig(kafka, topics, value, ingest, classification, sla, escalation, notifier, users);
+    return new PagewireConfig(kafka, topics, value, ingest, classification, sla, escalation, notifier, users, integrations, heartbeats);
   }
 
   public PagewireConfig withIngest(Ingest value) {
-    return new PagewireConfig(kafka, topics, http, value, classification, sla, escalation, notifier, users);
+    return new PagewireConfig(kafka, topics, http, value, classification, sla, escalation, notifier, users, integrations, heartbeats);
   }
 
   public PagewireConfig withClassification(Classification value) {
-    return new PagewireConfig(kafka, topics, http, ingest, value, sla, escalation, notifier, users);
+    return new PagewireConfig(kafka, topics, http, ingest, value, sla, escalation, notifier, users, integrations, heartbeats);
   }
 
   public PagewireConfig withSla(Map<Priority, Sla> value) {
-    return new PagewireConfig(kafka, topics, http, ingest, classification, value, escalation, notifier, users);
+    return new PagewireConfig(kafka, topics, http, ingest, classification, value, escalation, notifier, users, integrations, heartbeats);
   }
 
   public PagewireConfig withEscalation(Escalation value) {
-    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, value, notifier, users);
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, value, notifier, users, integrations, heartbeats);
   }
 
   public PagewireConfig withNotifier(Notifier value) {
-    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, value, users);
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, value, users, integrations, heartbeats);
   }
 
   public PagewireConfig withUsers(Map<String, User> value) {
-    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, notifier, value);
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, notifier, value, integrations, heartbeats);
+  }
+
+  public PagewireConfig withIntegrations(Map<String, Integration> value) {
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, notifier, users, value, heartbeats);
+  }
+
+  public PagewireConfig withHeartbeats(List<Heartbeat> value) {
+    return new PagewireConfig(kafka, topics, http, ingest, classification, sla, escalation, notifier, users, integrations, value);
+  }
+
+  /** The integration whose routing key is {@code routingKey}, or null. */
+  public Map.Entry<String, Integration> integrationByKey(String routingKey) {
+    for (Map.Entry<String, Integration> e : new java.util.TreeMap<>(integrations).entrySet()) {
+      if (e.getValue().routingKey() != null && e.getValue().routingKey().matches(routingKey)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A monitoring tool that sends PagerDuty Events API v2 events to {@code POST /v2/enqueue}, keyed
+   * in {@code integrations} by a name. Its events become alerts with the labels
+   * {@code integration} (the name), {@code service} and {@code team} (when set) and
+   * {@code labels}, so the routes send them where the service or team says.
+   *
+   * @param routingKey the event's {@code routing_key} (PagerDuty's "integration key"); a secret
+   * @param service the service the events are about, as the {@code service} label
+   * @param team the owning team, as the {@code team} label
+   * @param labels more labels every event of this integration carries
+   */
+  public record Integration(Secret routingKey, String service, String team, Map<String, String> labels) {
+    public Integration {
+      labels = labels != null ? Map.copyOf(labels) : Map.of();
+    }
+  }
+
+  /**
+   * A heartbeat monitor: something that must check in at least every {@code interval}. A beat is
+   * {@code POST /api/v1/heartbeats/{name}} or a firing alert that matches {@code matchers} (the
+   * always-firing {@code Watchdog} of Prometheus). No beat within {@code interval + grace}:
+   * the monitor fires an alert with {@code alertname=HeartbeatMissed}, {@code heartbeat} (the name),
+   * {@code priority}, {@code team} and {@code service} labels, which opens an incident and pages;
+   * the next beat resolves it.
+   *
+   * @param matchers Alertmanager-style matchers of the alerts that count as beats (none: only the API)
+   */
+  public record Heartbeat(String name, Duration interval, Duration grace, Priority priority, String team,
+      String service, List<String> matchers) {
+    public Heartbeat {
+      grace = grace != null ? grace : Duration.ZERO;
+      priority = priority != null ? priority : Priority.P1;
+      matchers = matchers != null ? List.copyOf(matchers) : List.of();
+    }
+
+    /** How long after a beat the monitor fires: interval + grace. */
+    public Duration deadline() {
+      return interval.plus(grace);
+    }
   }
 
   public Sla sla(Priority priority) {
@@ -101,9 +164,11 @@ public record PagewireConfig(
    *     notifier channel; names are unique per user
    * @param notificationRules when each contact method is used once this person is paged; a rule
    *     with {@code after} greater than zero fires only while the incident is still unacknowledged
+   * @param operator may do configuration-level things: schedule overrides, expiring anyone's
+   *     silence (the {@code operator} scope); default false
    */
   public record User(String name, String email, Secret apiToken,
-                     List<ContactMethod> contactMethods, List<NotificationRule> notificationRules) {
+                     List<ContactMethod> contactMethods, List<NotificationRule> notificationRules, boolean operator) {
     public User {
       contactMethods = contactMethods != null ? List.copyOf(contactMethods) : List.of();
       notificationRules = notificationRules != null ? List.copyOf(notificationRules) : List.of();
@@ -119,6 +184,11 @@ public record PagewireConfig(
               + "', which is not among this user's contactMethods " + names);
         }
       }
+    }
+
+    public User(String name, String email, Secret apiToken,
+                List<ContactMethod> contactMethods, List<NotificationRule> notificationRules) {
+      this(name, email, apiToken, contactMethods, notificationRules, false);
     }
 
     public User(String name, String email, Secret apiToken) {
@@ -265,23 +335,59 @@ public record PagewireConfig(
    * @param auth credentials every {@code /api} request must carry, as Alertmanager's
    *     {@code http_config} sends them
    * @param publicUrl the URL people reach this API at, for links in notifications
+   * @param advertisedHost the host other instances reach this one at ({@code application.server});
+   *     default {@code host}, which must then not be a wildcard such as {@code 0.0.0.0}
+   * @param maxEventStreams at most this many server-sent event streams are open at once (503
+   *     beyond); default 256
    */
-  public record Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl) {
+  public record Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl,
+                     String advertisedHost, int maxEventStreams) {
     public Http {
       host = host != null ? host : "127.0.0.1";
       port = port != null && port >= 0 ? port : 8080;
       maxBodyBytes = maxBodyBytes > 0 ? maxBodyBytes : 1024 * 1024;
       auth = auth != null ? auth : new Auth(null, null, null);
       publicUrl = publicUrl != null ? publicUrl : "http://" + host + ":" + port;
+      advertisedHost = advertisedHost != null && !advertisedHost.isBlank() ? advertisedHost : advertisable(host);
+      maxEventStreams = maxEventStreams > 0 ? maxEventStreams : 256;
+    }
+
+    public Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl) {
+      this(host, port, maxBodyBytes, auth, publicUrl, null, 0);
     }
 
     public Http withPort(int newPort) {
-      return new Http(host, newPort, maxBodyBytes, auth, publicUrl);
+      return new Http(host, newPort, maxBodyBytes, auth, publicUrl, advertisedHost, maxEventStreams);
+    }
+
+    /** A wildcard bind address (every instance would advertise the same) becomes this machine's name. */
+    private static String advertisable(String host) {
+      if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]") && !host.isEmpty()) {
+        return host;
+      }
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("http.host is the wildcard " + host
+            + " and this machine's host name is unknown; set http.advertisedHost to the name other instances reach this one at");
+      }
+    }
+
+    /** {@code advertisedHost:port}: where other instances reach this one. */
+    public String advertisedServer(int boundPort) {
+      return advertisedHost + ":" + boundPort;
     }
   }
 
   /** Either a bearer token, or basic auth, or both. */
   public record Auth(Secret bearerToken, String username, Secret password) {
+    public Auth {
+      if ((username == null) != (password == null)) {
+        throw new IllegalArgumentException("http.auth.username and http.auth.password go together; "
+            + (username == null ? "password is set without a username" : "username is set without a password"));
+      }
+    }
+
     public boolean configured() {
       return bearerToken != null || (username != null && password != null);
     }

@@ -179,7 +179,7 @@ public final class ReportFolder {
       return;
     }
     see(alert.getReceivedAt());
-    if (alert.getStatus() != AlertStatus.FIRING || !query.covers(alert.getReceivedAt())
+    if (alert.getStatus() != AlertStatus.FIRING || alert.getAction() != null || !query.covers(alert.getReceivedAt())
         || (query.team() != null && !query.team().equals(alert.getLabels().getOrDefault("team", IncidentFacts.UNASSIGNED)))
         || (query.service() != null && !query.service().equals(alert.getLabels().get("service")))) {
       return;

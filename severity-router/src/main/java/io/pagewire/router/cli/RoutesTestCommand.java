@@ -1,65 +1,48 @@
 package io.pagewire.router.cli;
 
-import io.pagewire.platform.config.ConfigException;
-import io.pagewire.platform.config.ConfigLoader;
+import io.pagewire.platform.cli.ConfigOption;
+import io.pagewire.platform.cli.OutputOption;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.router.route.AlertRouter;
 import io.pagewire.router.route.RouteTree;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.serde.AvroSerde;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pagewire routes test [--config FILE] LABEL=VALUE...}: which routes an alert with these
  * labels matches, and the priority, severity, team, policy and incident key that result, as
  * {@code amtool config routes test} does for Alertmanager. Loads (and so checks) the
- * configuration; starts nothing.
+ * configuration; starts nothing. Exit 0 when routed, 1 when the alert is unroutable.
  */
-public final class RoutesTestCommand {
+@Command(name = "test", description = {"Show which routes an alert with these labels matches.",
+    "With the priority, severity, team, policy and incident key of each. Exit 1 when the alert is unroutable."})
+public final class RoutesTestCommand implements Callable<Integer> {
 
-  public static final String USAGE = "pagewire routes test [--config FILE] LABEL=VALUE...";
+  @Mixin ConfigOption config;
+  @Mixin OutputOption output;
+  @Parameters(paramLabel = "LABEL=VALUE", arity = "1..*", description = "The alert's labels.")
+  Map<String, String> labels = new LinkedHashMap<>();
+  @Spec CommandSpec spec;
 
-  private RoutesTestCommand() {}
-
-  /** Runs the command; 0 when the labels were routed, 2 on bad usage, 1 when the alert is unroutable. */
-  public static int run(String[] args) {
-    return run(args, System.out);
+  @Override
+  public Integer call() {
+    return run(config.load(), labels, output.json(), spec.commandLine().getOut());
   }
 
-  static int run(String[] args, PrintStream out) {
-    if (args.length > 0 && args[0].equals("replay")) {
-      return io.pagewire.router.whatif.RoutesReplay.run(java.util.Arrays.copyOfRange(args, 1, args.length));
-    }
-    if (args.length == 0 || !args[0].equals("test")) {
-      throw new IllegalArgumentException("usage: " + USAGE + "\n       " + io.pagewire.router.whatif.RoutesReplay.USAGE);
-    }
-    Path configFile = null;
-    Map<String, String> labels = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--config")) {
-        if (i + 1 == args.length) {
-          throw new IllegalArgumentException("--config needs a value");
-        }
-        configFile = Path.of(args[++i]);
-        continue;
-      }
-      int eq = args[i].indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("'" + args[i] + "' is not LABEL=VALUE; usage: " + USAGE);
-      }
-      labels.put(args[i].substring(0, eq), args[i].substring(eq + 1));
-    }
-    PagewireConfig config = configFile != null ? ConfigLoader.load(configFile) : sample();
+  static int run(PagewireConfig config, Map<String, String> labels, boolean json, PrintWriter out) {
     AlertRouter router = new AlertRouter(config.classification());
     AvroSerde.of(Alert.class); // trusts the generated classes before Alert.newBuilder(alert) copies
     Alert alert = Alert.newBuilder()
@@ -70,13 +53,39 @@ public final class RoutesTestCommand {
         .setStartsAt(Instant.EPOCH)
         .setReceivedAt(Instant.EPOCH)
         .build();
-    out.println("labels: " + format(labels));
     String unroutable = router.unroutable(alert);
+    List<AlertRouter.Routing> routings = unroutable != null ? List.of() : router.route(alert);
+    if (json) {
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("labels", labels);
+      answer.put("unroutable", unroutable);
+      List<Map<String, Object>> routes = new ArrayList<>();
+      for (AlertRouter.Routing routing : routings) {
+        RouteTree.Node route = routing.route();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("route", route.name());
+        r.put("line", route.line() > 0 ? route.line() : null);
+        r.put("priority", routing.verdict().priority().name());
+        r.put("reason", routing.verdict().reason());
+        r.put("severity", routing.verdict().severity() == null ? null : routing.verdict().severity().name().replace('_', '-'));
+        r.put("team", route.team());
+        r.put("service", route.service());
+        r.put("policy", route.escalationPolicy());
+        r.put("groupBy", route.groupBy());
+        r.put("addLabels", route.addLabels());
+        r.put("incidentKey", routing.incidentKey());
+        routes.add(r);
+      }
+      answer.put("routes", routes);
+      OutputOption.printJson(out, answer);
+      return unroutable != null ? 1 : 0;
+    }
+    out.println("labels: " + format(labels));
     if (unroutable != null) {
       out.println("unroutable: " + unroutable + " (the alert goes to pagewire.unroutable)");
+      out.flush();
       return 1;
     }
-    List<AlertRouter.Routing> routings = router.route(alert);
     out.println("matching routes: " + String.join(", ", routings.stream().map(r -> r.route().name()).toList()));
     for (AlertRouter.Routing routing : routings) {
       RouteTree.Node route = routing.route();
@@ -94,18 +103,8 @@ public final class RoutesTestCommand {
       }
       out.println("  incident key: " + routing.incidentKey());
     }
+    out.flush();
     return 0;
-  }
-
-  private static PagewireConfig sample() {
-    try (InputStream in = RoutesTestCommand.class.getClassLoader().getResourceAsStream("pagewire.yaml")) {
-      if (in == null) {
-        throw new ConfigException("no --config given and the sample configuration is not on the classpath");
-      }
-      return ConfigLoader.parse("sample configuration (config/pagewire.yaml)", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ConfigException("cannot read the sample configuration: " + e.getMessage());
-    }
   }
 
   private static String orDash(String value) {

@@ -54,6 +54,10 @@ final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
       // coordinates, counts it in dropped-records and dead-letters it with this reason.
       throw new IllegalArgumentException("alert record without a value (key " + record.key() + ")");
     }
+    if (alert.getAction() != null) {
+      context.forward(record); // a request about the alert, not a sighting of it
+      return;
+    }
     String fingerprint = alert.getFingerprint();
     String seen = alert.getStatus() + "@" + alert.getStartsAt().toEpochMilli();
     String stored = lastSeen.get(fingerprint);

@@ -5,6 +5,9 @@ import io.pagewire.router.mute.Mute;
 import io.pagewire.router.mute.Suppressions;
 import io.pagewire.router.route.AlertRouter;
 import io.pagewire.schemas.Alert;
+import io.pagewire.schemas.AlertAction;
+import io.pagewire.schemas.CommandType;
+import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.Ids;
 import io.pagewire.schemas.IncidentEvent;
@@ -52,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * have calmed down, does it re-check this task's open incidents. The punctuator only reads
  * stores and forwards records.
  */
-final class IncidentProcessor implements Processor<String, SpecificRecord, String, IncidentEvent> {
+final class IncidentProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
   private static final Logger log = LoggerFactory.getLogger(IncidentProcessor.class);
   private static final StringSerializer KEYS = new StringSerializer();
@@ -63,7 +66,7 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
   private final Duration recheckInterval;
   private final Duration flappingWindow;
   private final RouterMetrics metrics;
-  private ProcessorContext<String, IncidentEvent> context;
+  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, RouterIncident> incidents;
   private KeyValueStore<String, RouterAlert> alerts;
   private KeyValueStore<String, String> changes;
@@ -87,7 +90,7 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
   }
 
   @Override
-  public void init(ProcessorContext<String, IncidentEvent> context) {
+  public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.incidents = context.getStateStore(RouterTopology.INCIDENT_STORE);
     this.alerts = context.getStateStore(RouterTopology.ALERT_STORE);
@@ -118,6 +121,10 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
           incidentKey, input.getFingerprint(), coordinates());
       return;
     }
+    if (input.getAction() == AlertAction.ACKNOWLEDGE) {
+      acknowledge(incidentKey, input, at);
+      return;
+    }
     Alert alert = routing.alert();
     Mute mute = alert.getStatus() == AlertStatus.FIRING
         ? suppressions.of(alert.getLabels(), alert.getFingerprint(), values(silences), values(inhibiting), at)
@@ -132,6 +139,33 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
     }
     save(incidentKey, open, step);
     forward(step.events(), at);
+  }
+
+  /**
+   * An acknowledge of one alert (a PagerDuty Events API client's): the command for the open
+   * incident that holds the alert, as the alert's receiver ({@code pagerduty/<integration>}),
+   * on escalation's command topic. Nothing open holds it: dropped and counted.
+   */
+  private void acknowledge(String incidentKey, Alert alert, Instant at) {
+    RouterIncident open = incidents.get(incidentKey);
+    if (open == null || alerts.get(Ids.groupMember(incidentKey, alert.getFingerprint())) == null) {
+      metrics.orphanResolution();
+      log.info("acknowledge of an alert no open incident holds dropped: fingerprint={} incidentKey={} at {}",
+          alert.getFingerprint(), incidentKey, coordinates());
+      return;
+    }
+    IncidentCommand command = IncidentCommand.newBuilder()
+        .setCommandId(alert.getRequestId().isEmpty() ? "ack-" + alert.getFingerprint() + "@" + at.toEpochMilli()
+            : alert.getRequestId())
+        .setIncidentId(open.getIncidentId())
+        .setType(CommandType.ACKNOWLEDGE)
+        .setActor(alert.getReceiver().isEmpty() ? "pagerduty" : alert.getReceiver())
+        .setAt(at)
+        .setVia("pagerduty")
+        .build();
+    log.info("acknowledge from {}: incidentId={} fingerprint={}", command.getActor(), command.getIncidentId(),
+        alert.getFingerprint());
+    context.forward(new Record<>(command.getIncidentId(), command, at.toEpochMilli()));
   }
 
   /**

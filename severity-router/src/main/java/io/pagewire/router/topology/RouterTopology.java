@@ -10,6 +10,8 @@ import io.pagewire.router.route.AlertRouter;
 import io.pagewire.schemas.Alert;
 import io.pagewire.platform.kafka.TimeIndex;
 import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.IncidentCommand;
+import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentStatus;
 import io.pagewire.schemas.RouterAlert;
 import io.pagewire.schemas.RouterIncident;
@@ -32,6 +34,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * pagewire.alerts (key fingerprint)
+ *   → labels           a label-less PagerDuty resolve/acknowledge takes the labels of its
+ *                      fingerprint's last firing record; store {@value #PAGERDUTY_STORE}
  *   → dedup            drop HA duplicates and resends; store {@value #DEDUP_STORE} by fingerprint,
  *                      forgotten after classification.dedupRetention ({@value #DEDUP_EXPIRY_STORE})
  *   ├→ unroutable      no labels / no route (when required) → pagewire.unroutable, with the reason
@@ -51,6 +55,8 @@ import org.apache.kafka.streams.state.Stores;
  *                      global stores {@value #SILENCE_STORE} (pagewire.silences) and
  *                      {@value #INHIBITING_STORE} (pagewire.inhibiting-alerts)
  * pagewire.incident-events (key incident id)
+ * pagewire.incident-commands (key incident id): an acknowledge of a PagerDuty alert, as the
+ *                      command of its integration, for the open incident holding the alert
  * </pre>
  *
  * <p>Why global stores: an inhibiting alert and the alerts it inhibits have different incident
@@ -69,6 +75,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class RouterTopology {
 
+  /** Last firing record of each open PagerDuty alert, by fingerprint ({@link LabelsProcessor}). */
+  public static final String PAGERDUTY_STORE = "pagerduty-alerts";
   /** Last {@code status@startsAt} per fingerprint. */
   public static final String DEDUP_STORE = "alert-dedup";
   /** When each dedup entry expires: a {@link TimeIndex}. */
@@ -110,6 +118,8 @@ public final class RouterTopology {
         Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String()));
     builder.addStateStore(TimeIndex.storeBuilder(DEDUP_EXPIRY_STORE));
     builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(PAGERDUTY_STORE), Serdes.String(), AvroSerde.of(Alert.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(INCIDENT_STORE), Serdes.String(), AvroSerde.of(RouterIncident.class))
         // In a storm every alert of a group rewrites its one incident record: the cache folds
         // those writes into one changelog record per commit.
@@ -125,6 +135,7 @@ public final class RouterTopology {
 
     KStream<String, Alert> alerts = builder.stream(Topics.ALERTS.name(),
             Consumed.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName("alerts"))
+        .processValues(() -> new LabelsProcessor(metrics), Named.as("labels"), PAGERDUTY_STORE)
         .processValues(() -> new DedupProcessor(classification.dedupRetention(), metrics), Named.as("dedup"),
             DEDUP_STORE, DEDUP_EXPIRY_STORE);
 
@@ -132,7 +143,8 @@ public final class RouterTopology {
         .to(Topics.UNROUTABLE.name(), Produced.with(Topics.UNROUTABLE.keySerde(), Topics.UNROUTABLE.valueSerde())
             .withName("unroutable-alerts"));
 
-    alerts.filter((fingerprint, alert) -> suppressions.canInhibit(alert.getLabels()), Named.as("inhibiting"))
+    alerts.filter((fingerprint, alert) -> alert.getAction() == null && suppressions.canInhibit(alert.getLabels()),
+            Named.as("inhibiting"))
         .mapValues(alert -> alert.getStatus() == AlertStatus.FIRING ? alert : null, Named.as("inhibiting-or-tombstone"))
         .to(Topics.INHIBITING_ALERTS.name(),
             Produced.with(Topics.INHIBITING_ALERTS.keySerde(), Topics.INHIBITING_ALERTS.valueSerde())
@@ -157,10 +169,17 @@ public final class RouterTopology {
             .withName(RESOLUTIONS).withNumberOfPartitions(partitions))
         .mapValues(update -> (SpecificRecord) update, Named.as("resolution-input"));
 
-    byKey.merge(resolutions, Named.as("incident-inputs"))
+    KStream<String, SpecificRecord> outputs = byKey.merge(resolutions, Named.as("incident-inputs"))
         .process(() -> new IncidentProcessor(router, lifecycle, suppressions, classification.recheckInterval(),
                 classification.flapping().within(), metrics),
-            Named.as("incidents"), INCIDENT_STORE, ALERT_STORE, CHANGES_STORE, PENDING_STORE)
+            Named.as("incidents"), INCIDENT_STORE, ALERT_STORE, CHANGES_STORE, PENDING_STORE);
+    outputs.filter((incidentId, value) -> value instanceof IncidentCommand, Named.as("commands"))
+        .mapValues(value -> (IncidentCommand) value, Named.as("as-command"))
+        .to(Topics.INCIDENT_COMMANDS.name(),
+            Produced.with(Topics.INCIDENT_COMMANDS.keySerde(), Topics.INCIDENT_COMMANDS.valueSerde())
+                .withName("incident-commands"));
+    outputs.filter((incidentId, value) -> value instanceof IncidentEvent, Named.as("events"))
+        .mapValues(value -> (IncidentEvent) value, Named.as("as-event"))
         .to(Topics.INCIDENT_EVENTS.name(),
             Produced.with(Topics.INCIDENT_EVENTS.keySerde(), Topics.INCIDENT_EVENTS.valueSerde())
                 .withName("incident-events"));

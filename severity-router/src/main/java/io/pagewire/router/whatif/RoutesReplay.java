@@ -2,7 +2,8 @@ package io.pagewire.router.whatif;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.pagewire.platform.config.ConfigLoader;
+import io.pagewire.platform.cli.ConfigOption;
+import io.pagewire.platform.cli.OutputOption;
 import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.Json;
@@ -18,7 +19,7 @@ import io.pagewire.schemas.Silence;
 import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.TimelineEventType;
 import io.pagewire.schemas.Topics;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,21 +29,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code pagewire routes replay --config NEW.yaml (--since 7d | --from T [--to T]) [--format table|json]}:
+ * {@code pagewire routes replay --config NEW.yaml (--since 7d | --from T [--to T]) [--output json]}:
  * replays {@code pagewire.alerts} of the cluster NEW.yaml names through NEW.yaml's routing,
  * grouping, silences and inhibition ({@link RoutingSimulation}), writing nothing, and compares the
  * incidents that would have opened with those that did ({@code pagewire.incident-events}, first
  * pages from {@code pagewire.incident-timeline}). An incident is identified by the alert that
  * opened it and the time; only incidents that differ are listed.
  */
-public final class RoutesReplay {
+@Command(name = "replay", description = {"What a routing change would have done: replay pagewire.alerts through NEW.yaml.",
+    "Through its routing, grouping, silences and inhibition, writing nothing; lists the incidents that would open,",
+    "close or change against what happened. Needs --config NEW.yaml and --since or --from."})
+public final class RoutesReplay implements Callable<Integer> {
 
-  public static final String USAGE =
-      "pagewire routes replay --config NEW.yaml (--since 7d | --from T [--to T]) [--format table|json]";
+  @Mixin ConfigOption config;
+  @Mixin OutputOption output;
+  @Option(names = "--since", paramLabel = "DURATION", description = "Replay from this long ago, e.g. 7d.")
+  String since;
+  @Option(names = "--from", paramLabel = "TIME", description = "Replay from this instant (ISO-8601), instead of --since.")
+  Instant from;
+  @Option(names = "--to", paramLabel = "TIME", description = "Replay up to this instant (default: the topics' end).")
+  Instant to;
+  @Spec CommandSpec spec;
+  private final Clock clock;
 
-  private RoutesReplay() {}
+  public RoutesReplay() {
+    this(Clock.systemUTC());
+  }
+
+  RoutesReplay(Clock clock) {
+    this.clock = clock;
+  }
+
+
 
   /**
    * One difference.
@@ -60,43 +87,15 @@ public final class RoutesReplay {
   public record Result(Instant from, Instant to, long alerts, List<Incident> happened, List<Incident> wouldHave,
       List<Change> changes) {}
 
-  public static int run(String[] args) {
-    return run(args, Clock.systemUTC(), System.out);
-  }
-
-  static int run(String[] args, Clock clock, PrintStream out) {
-    Path config = null;
-    String since = null;
-    Instant from = null;
-    Instant to = null;
-    String format = "table";
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (i + 1 == args.length) {
-        throw new IllegalArgumentException(arg + " needs a value; usage: " + USAGE);
-      }
-      String value = args[++i];
-      switch (arg) {
-        case "--config" -> config = Path.of(value);
-        case "--since" -> since = value;
-        case "--from" -> from = instant(value, arg);
-        case "--to" -> to = instant(value, arg);
-        case "--format" -> format = value;
-        default -> throw new IllegalArgumentException("unknown option '" + arg + "'; usage: " + USAGE);
-      }
+  @Override
+  public Integer call() {
+    if (config.file() == null || (since == null) == (from == null)) {
+      throw new ParameterException(spec.commandLine(), "give --config NEW.yaml and one of --since or --from");
     }
-    if (config == null || (since == null) == (from == null)) {
-      throw new IllegalArgumentException("give --config and one of --since or --from; usage: " + USAGE);
-    }
-    if (!format.equals("table") && !format.equals("json")) {
-      throw new IllegalArgumentException("--format must be table or json (it is '" + format + "')");
-    }
-    if (since != null) {
-      from = clock.instant().minus(Durations.parse(since));
-    }
-    PagewireConfig newConfig = ConfigLoader.load(config);
-    Result result = replay(newConfig, from, to);
-    out.print(format.equals("json") ? json(result) : table(result, config));
+    Instant start = since != null ? clock.instant().minus(Durations.parse(since)) : from;
+    Result result = replay(config.load(), start, to);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(output.json() ? json(result) : table(result, config.file()));
     out.flush();
     return 0;
   }
@@ -247,11 +246,4 @@ public final class RoutesReplay {
     }
   }
 
-  private static Instant instant(String value, String option) {
-    try {
-      return Instant.parse(value);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException(option + " must be an instant like 2024-03-04T00:00:00Z (it is '" + value + "')");
-    }
-  }
 }

@@ -152,7 +152,7 @@ class RoutesReplayIT {
     Clock clock = Clock.fixed(T0.plus(Duration.ofDays(7)), ZoneOffset.UTC);
 
     String table = run(clock, "--config", config.toString(), "--since", "7d");
-    String json = run(clock, "--config", config.toString(), "--since", "7d", "--format", "json");
+    String json = run(clock, "--config", config.toString(), "--since", "7d", "--output", "json");
 
     System.out.println(table);
     assertThat(table)
@@ -171,8 +171,10 @@ class RoutesReplayIT {
   }
 
   private static String run(Clock clock, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertThat(RoutesReplay.run(args, clock, new PrintStream(out, true, StandardCharsets.UTF_8))).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine command = new picocli.CommandLine(new RoutesReplay(clock));
+    command.setOut(new java.io.PrintWriter(out, true));
+    assertThat(command.execute(args)).isZero();
+    return out.toString();
   }
 }
