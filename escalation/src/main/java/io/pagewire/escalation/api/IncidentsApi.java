@@ -481,7 +481,7 @@ public final class IncidentsApi implements AutoCloseable {
   }
 
   private static String html(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return io.pagewire.platform.text.Html.escape(text);
   }
 
   private static JsonNode body(Request request) {

@@ -1,5 +1,6 @@
 package io.pagewire.platform.http;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pagewire.platform.config.PagewireConfig;
@@ -125,6 +126,31 @@ public final class HttpApi implements AutoCloseable {
   private Response answer(HttpExchange exchange, String requestId) throws Exception {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getPath();
+    Matched matched = match(method, path);
+    String actor = path.startsWith("/api/") && matched.route().authenticated() ? authenticate(exchange) : "anonymous";
+    byte[] body = readBody(exchange);
+    Request request = new Request(method, path, matched.params(), query(exchange.getRequestURI().getRawQuery()),
+        exchange.getRequestHeaders(), body, requestId, actor);
+    return matched.route().handler().handle(request);
+  }
+
+  /**
+   * Answers a request in this process as the route for {@code method} and {@code path} would
+   * over HTTP, as {@code actor} (already authenticated by the caller): the console's pages act
+   * through the same routes as the JSON API. An error answer is thrown as {@link HttpError}.
+   */
+  public Response call(String method, String path, Map<String, String> query, byte[] body, String actor) throws Exception {
+    Matched matched = match(method, path);
+    Headers headers = new Headers();
+    headers.set("Content-Type", "application/json");
+    Request request = new Request(method, path, matched.params(), new LinkedHashMap<>(query), headers, body,
+        UUID.randomUUID().toString(), actor);
+    return matched.route().handler().handle(request);
+  }
+
+  private record Matched(Route route, Map<String, String> params) {}
+
+  private Matched match(String method, String path) {
     String[] segments = path.split("/");
     boolean pathKnown = false;
     for (Route route : routes) {
@@ -133,14 +159,9 @@ public final class HttpApi implements AutoCloseable {
         continue;
       }
       pathKnown = true;
-      if (!route.method().equals(method)) {
-        continue;
+      if (route.method().equals(method)) {
+        return new Matched(route, params);
       }
-      String actor = path.startsWith("/api/") && route.authenticated() ? authenticate(exchange) : "anonymous";
-      byte[] body = readBody(exchange);
-      Request request = new Request(method, path, params, query(exchange.getRequestURI().getRawQuery()),
-          exchange.getRequestHeaders(), body, requestId, actor);
-      return route.handler().handle(request);
     }
     if (pathKnown) {
       throw new HttpError(405, "method_not_allowed", method + " is not supported on " + path);
@@ -237,11 +258,20 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private static void write(HttpExchange exchange, Response response, String requestId) throws IOException {
+    response.headers().forEach((name, values) -> values.forEach(v -> exchange.getResponseHeaders().add(name, v)));
+    exchange.getResponseHeaders().set("Content-Type", response.contentType());
+    exchange.getResponseHeaders().set("X-Request-Id", requestId);
+    if (response.body() instanceof Response.Stream stream) {
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.sendResponseHeaders(response.status(), 0); // chunked: written as produced
+      try (OutputStream out = exchange.getResponseBody()) {
+        stream.write(out);
+      }
+      return;
+    }
     byte[] bytes = response.body() instanceof String s
         ? s.getBytes(StandardCharsets.UTF_8)
         : Json.MAPPER.writeValueAsBytes(response.body());
-    exchange.getResponseHeaders().set("Content-Type", response.contentType());
-    exchange.getResponseHeaders().set("X-Request-Id", requestId);
     exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

@@ -57,6 +57,16 @@ public final class RoutesTestCommand {
       labels.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
     PagewireConfig config = configFile != null ? ConfigLoader.load(configFile) : sample();
+    return test(config, labels, out);
+  }
+
+  /**
+   * Prints which routes of {@code config} an alert with {@code labels} matches and what results,
+   * as the command does (the console's Routes page shows the same text).
+   *
+   * @return 0 when the labels were routed, 1 when the alert is unroutable
+   */
+  public static int test(PagewireConfig config, Map<String, String> labels, PrintStream out) {
     AlertRouter router = new AlertRouter(config.classification());
     AvroSerde.of(Alert.class); // trusts the generated classes before Alert.newBuilder(alert) copies
     Alert alert = Alert.newBuilder()

@@ -1,0 +1,164 @@
+package io.pagewire.console;
+
+import io.pagewire.platform.config.PagewireConfig;
+import io.pagewire.platform.http.HttpError;
+import io.pagewire.platform.http.Request;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The console's sessions: a credential typed into the sign-in form (a user's {@code apiToken}, or
+ * the {@code http.auth} user name and password) is exchanged for a random session id in a cookie
+ * ({@code HttpOnly}, {@code SameSite=Strict}, {@code Secure} when the console is reached over TLS),
+ * so no credential is ever in a URL or kept by the browser. Every session, also the anonymous one
+ * the loopback demo without credentials gives out, carries a CSRF token that every state-changing
+ * console request must send back (form field {@value #CSRF_FIELD} or header {@value #CSRF_HEADER}).
+ *
+ * <p>Sessions live in this process's memory: a restart signs everybody out, and with several
+ * instances behind one address the balancer must keep a browser on one instance.
+ */
+final class Sessions {
+
+  static final String COOKIE = "pagewire_session";
+  static final String CSRF_FIELD = "_csrf";
+  static final String CSRF_HEADER = "X-CSRF-Token";
+  /** A session unused this long is forgotten. */
+  static final Duration IDLE = Duration.ofHours(12);
+  private static final int MAX_SESSIONS = 10_000;
+
+  /** @param principal who acts: a user id, the basic-auth user name, or {@code anonymous} (no sign-in configured, or not yet signed in) */
+  record Session(String id, String principal, String csrf, boolean signedIn, Instant lastSeen) {}
+
+  private final PagewireConfig config;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+  Sessions(PagewireConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** True when {@code http.auth} or a user's {@code apiToken} is configured: then every page needs a sign-in. */
+  boolean signInRequired() {
+    return config.http().auth().configured()
+        || config.users().values().stream().anyMatch(u -> u.apiToken() != null);
+  }
+
+  /** The request's session, if its cookie names a live one. */
+  Optional<Session> of(Request request) {
+    String id = cookie(request, COOKIE);
+    if (id == null) {
+      return Optional.empty();
+    }
+    Session session = sessions.get(id);
+    Instant now = clock.instant();
+    if (session == null || session.lastSeen().plus(IDLE).isBefore(now)) {
+      sessions.remove(id);
+      return Optional.empty();
+    }
+    Session touched = new Session(session.id(), session.principal(), session.csrf(), session.signedIn(), now);
+    sessions.put(id, touched);
+    return Optional.of(touched);
+  }
+
+  /** A new session; its cookie is {@link #cookie}. */
+  Session create(String principal, boolean signedIn) {
+    if (sessions.size() >= MAX_SESSIONS) {
+      Instant cutoff = clock.instant().minus(IDLE);
+      sessions.values().removeIf(s -> s.lastSeen().isBefore(cutoff));
+      if (sessions.size() >= MAX_SESSIONS) {
+        throw HttpError.unavailable("too many console sessions; try again later");
+      }
+    }
+    Session session = new Session(token(), principal, token(), signedIn, clock.instant());
+    sessions.put(session.id(), session);
+    return session;
+  }
+
+  void remove(Session session) {
+    sessions.remove(session.id());
+  }
+
+  /**
+   * The principal a sign-in form's credentials name: a user whose {@code apiToken} is the token,
+   * or the {@code http.auth} user whose password it is. The shared {@code http.auth} bearer token
+   * is the Alertmanager's credential and signs nobody in.
+   */
+  Optional<String> signIn(String username, String password, String token) {
+    if (token != null && !token.isBlank()) {
+      for (Map.Entry<String, PagewireConfig.User> user : config.users().entrySet()) {
+        if (user.getValue().apiToken() != null && user.getValue().apiToken().matches(token.strip())) {
+          return Optional.of(user.getKey());
+        }
+      }
+      return Optional.empty();
+    }
+    PagewireConfig.Auth auth = config.http().auth();
+    if (username != null && auth.username() != null && auth.password() != null && !username.isEmpty()
+        && constantTimeEquals(username, auth.username()) && password != null && auth.password().matches(password)) {
+      return Optional.of(auth.username());
+    }
+    return Optional.empty();
+  }
+
+  /** Throws 403 unless the request carries the session's CSRF token. */
+  static void requireCsrf(Request request, Session session, Map<String, String> form) {
+    String sent = request.headers().getFirst(CSRF_HEADER);
+    if (sent == null) {
+      sent = form.get(CSRF_FIELD);
+    }
+    if (session == null || sent == null || !constantTimeEquals(sent, session.csrf())) {
+      throw new HttpError(403, "csrf_failed",
+          "this form was not sent from a Pagewire console page of this session (missing or wrong CSRF token); reload the page");
+    }
+  }
+
+  /** The Set-Cookie value of {@code session}: Secure when the console is reached over TLS. */
+  String cookie(Session session, Request request) {
+    return COOKIE + "=" + session.id() + "; Path=/; HttpOnly; SameSite=Strict" + (secure(request) ? "; Secure" : "");
+  }
+
+  String expiredCookie(Request request) {
+    return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure(request) ? "; Secure" : "");
+  }
+
+  private boolean secure(Request request) {
+    return config.http().publicUrl().startsWith("https:")
+        || "https".equalsIgnoreCase(request.headers().getFirst("X-Forwarded-Proto"));
+  }
+
+  static String cookie(Request request, String name) {
+    var values = request.headers().get("Cookie");
+    if (values == null) {
+      return null;
+    }
+    for (String header : values) {
+      for (String part : header.split(";")) {
+        int eq = part.indexOf('=');
+        if (eq > 0 && part.substring(0, eq).strip().equals(name)) {
+          return part.substring(eq + 1).strip();
+        }
+      }
+    }
+    return null;
+  }
+
+  private String token() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static boolean constantTimeEquals(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+}
