@@ -7,12 +7,13 @@ import io.pagewire.platform.Service;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
+import io.pagewire.platform.http.Principal;
+import io.pagewire.platform.http.EventStream;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
 import io.pagewire.router.RouterService;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class Console implements AutoCloseable {
       + " frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'";
   /** A report is a self-contained document: its inline styles and SVG only. */
   private static final String REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
-  /** A keep-alive comment this often lets a stream notice that its browser went away. */
+  /** How long the sender waits for a change before looking again (the HTTP API sends keep-alives itself). */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   /** Changes within this long after the first become one event. */
   static final Duration SETTLE = Duration.ofMillis(100);
@@ -59,6 +60,7 @@ public final class Console implements AutoCloseable {
   private final RouterService router;
   private final List<Views.Nav> nav = new ArrayList<>();
   private final Map<String, String> assets;
+  private final java.util.Set<Listener> listeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** The console of the services in this process; pages whose data no service here owns are left out. */
   public Console(PagewireConfig config, HttpApi api, List<Service> services) {
@@ -101,7 +103,7 @@ public final class Console implements AutoCloseable {
       api.route("GET", "/console/incidents/rows", r -> fragment(r, s -> incidents.rows(IncidentPages.Filter.of(r.query()))));
       api.route("GET", "/incidents/{id}", r -> page(r, "Incident " + r.pathParam("id"), "",
           (s, q) -> incidents.incidentBody(r.pathParam("id"), s)));
-      api.route("GET", "/console/incidents/{id}/detail", r -> fragment(r, s -> incidents.detail(r.pathParam("id"))));
+      api.route("GET", "/console/incidents/{id}/detail", r -> fragment(r, s -> incidents.detail(r.pathParam("id"), s.principal())));
       api.route("POST", "/console/incidents/{id}/{command}", r -> post(r,
           (s, form) -> incidents.command(r.pathParam("id"), r.pathParam("command"), form, s.principal())));
       api.route("GET", "/console/events", this::events);
@@ -124,6 +126,9 @@ public final class Console implements AutoCloseable {
   public void start() {
     if (feed != null) {
       feed.start();
+      Thread sender = new Thread(this::sendChanges, "console-live-updates");
+      sender.setDaemon(true);
+      sender.start();
     }
   }
 
@@ -150,7 +155,7 @@ public final class Console implements AutoCloseable {
     if (sessions.signInRequired()) {
       return session.filter(Sessions.Session::signedIn).map(s -> new Guard(s, false));
     }
-    return Optional.of(session.map(s -> new Guard(s, false)).orElseGet(() -> new Guard(sessions.create("anonymous", false), true)));
+    return Optional.of(session.map(s -> new Guard(s, false)).orElseGet(() -> new Guard(sessions.create(Principal.ANONYMOUS, false), true)));
   }
 
   private Response page(Request request, String title, String active, Body body) throws Exception {
@@ -210,7 +215,6 @@ public final class Console implements AutoCloseable {
 
   private static Response secure(Response response) {
     return response.withHeader("Content-Security-Policy", CSP)
-        .withHeader("X-Content-Type-Options", "nosniff")
         .withHeader("Referrer-Policy", "same-origin")
         .withHeader("Cache-Control", "no-store");
   }
@@ -234,7 +238,7 @@ public final class Console implements AutoCloseable {
       return redirect("/");
     }
     boolean created = existing.isEmpty();
-    Sessions.Session session = existing.orElseGet(() -> sessions.create("anonymous", false));
+    Sessions.Session session = existing.orElseGet(() -> sessions.create(Principal.ANONYMOUS, false));
     Response response = secure(Response.html(200, signInHtml(session, null)));
     return created ? response.withHeader("Set-Cookie", sessions.cookie(session, request)) : response;
   }
@@ -242,14 +246,8 @@ public final class Console implements AutoCloseable {
   private String signInHtml(Sessions.Session session, String error) {
     String body = "<h1>Sign in</h1>" + (error != null ? Views.outcome(false, error) : "")
         + "<form class=\"stack signin\" method=\"post\" action=\"/signin\">" + Views.csrfField(session)
-        + "<fieldset><legend>Your API token</legend>"
-        + Views.field("si-token", "API token", "<input id=\"si-token\" name=\"token\" type=\"password\" autocomplete=\"current-password\">")
-        + "</fieldset>"
-        + (config.http().auth().username() != null
-            ? "<fieldset><legend>Or user name and password</legend>"
-                + Views.field("si-user", "User name", "<input id=\"si-user\" name=\"username\" autocomplete=\"username\">")
-                + Views.field("si-password", "Password", "<input id=\"si-password\" name=\"password\" type=\"password\" autocomplete=\"current-password\">")
-                + "</fieldset>" : "")
+        + Views.field("si-token", "Your API token (users.<id>.apiToken)",
+            "<input id=\"si-token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required>")
         + "<button type=\"submit\">Sign in</button></form>";
     return Views.page("Sign in", "", List.of(), session, false, body);
   }
@@ -258,14 +256,14 @@ public final class Console implements AutoCloseable {
     Map<String, String> form = Forms.parse(request.body());
     Optional<Sessions.Session> pre = sessions.of(request);
     Sessions.requireCsrf(request, pre.orElse(null), form);
-    Optional<String> principal = sessions.signIn(form.get("username"), form.get("password"), form.get("token"));
+    Optional<Principal> principal = sessions.signIn(form.get("token"));
     if (principal.isEmpty()) {
       log.info("console sign-in refused: requestId={}", request.requestId());
       return secure(Response.html(401, signInHtml(pre.get(), "Those credentials are not valid.")));
     }
     sessions.remove(pre.get());
     Sessions.Session session = sessions.create(principal.get(), true);
-    log.info("console sign-in: principal={} requestId={}", principal.get(), request.requestId());
+    log.info("console sign-in: principal={} requestId={}", principal.get().name(), request.requestId());
     return redirect("/").withHeader("Set-Cookie", sessions.cookie(session, request));
   }
 
@@ -274,7 +272,7 @@ public final class Console implements AutoCloseable {
     Optional<Sessions.Session> session = sessions.of(request);
     Sessions.requireCsrf(request, session.orElse(null), form);
     sessions.remove(session.get());
-    log.info("console sign-out: principal={}", session.get().principal());
+    log.info("console sign-out: principal={}", session.get().principal().name());
     return redirect(sessions.signInRequired() ? "/signin" : "/").withHeader("Set-Cookie", sessions.expiredCookie(request));
   }
 
@@ -290,37 +288,39 @@ public final class Console implements AutoCloseable {
       throw new HttpError(401, "unauthorized", "sign in at /signin first");
     }
     String incident = Forms.blankToNull(request.query().get("incident"));
-    return Response.stream("text/event-stream; charset=utf-8", out -> stream(out, incident));
+    return Response.events(stream -> {
+      Listener listener = new Listener(stream, incident);
+      listeners.add(listener);
+      stream.onClose(() -> listeners.remove(listener));
+    });
   }
 
-  private void stream(OutputStream out, String incident) throws IOException {
-    write(out, "retry: 2000\n\n");
+  /** One open event stream, and the incident its page shows (null: the list). */
+  private record Listener(EventStream stream, String incident) {}
+
+  /** Waits on the feed and sends each burst of changes to every open stream: no thread per browser. */
+  private void sendChanges() {
     long seen = feed.version();
     try {
       while (!feed.closed()) {
         IncidentFeed.Change change = feed.await(seen, KEEP_ALIVE, SETTLE);
-        if (feed.closed()) {
-          return;
-        }
         if (change.version() == seen) {
-          write(out, ": keep-alive\n\n");
           continue;
         }
         seen = change.version();
-        StringBuilder events = new StringBuilder("event: incidents\ndata: ").append(seen).append("\n\n");
-        if (incident != null && change.incidents().contains(incident)) {
-          events.append("event: incident\ndata: ").append(seen).append("\n\n");
+        String data = Long.toString(seen);
+        for (Listener listener : listeners) {
+          boolean open = listener.stream().send("incidents", data);
+          if (open && listener.incident() != null && change.incidents().contains(listener.incident())) {
+            listener.stream().send("incident", data);
+          }
         }
-        write(out, events.toString());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("the console's live updates stopped", e);
     }
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.UTF_8));
-    out.flush();
   }
 
   // ---- assets ----
@@ -337,8 +337,7 @@ public final class Console implements AutoCloseable {
       }
       String type = name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
       return Response.text(200, new String(in.readAllBytes(), StandardCharsets.UTF_8), type)
-          .withHeader("Cache-Control", "public, max-age=3600")
-          .withHeader("X-Content-Type-Options", "nosniff");
+          .withHeader("Cache-Control", "public, max-age=3600");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

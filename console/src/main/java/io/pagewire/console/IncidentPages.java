@@ -8,6 +8,7 @@ import io.pagewire.escalation.EscalationService;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
 import io.pagewire.platform.http.Json;
+import io.pagewire.platform.http.Principal;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
 import io.pagewire.router.RouterService;
@@ -219,7 +220,7 @@ final class IncidentPages {
 
   /** The incident page: a header and a detail section that reloads itself when this incident changes. */
   String incidentBody(String id, Sessions.Session session) throws Exception {
-    JsonNode incident = incident(id);
+    JsonNode incident = incident(id, session.principal());
     StringBuilder out = new StringBuilder();
     out.append("<p><a href=\"/\">← Incidents</a></p><h1>").append(escape(incident.path("title").asText()))
         .append("</h1><p class=\"muted\">").append(escape(id)).append("</p>")
@@ -230,8 +231,8 @@ final class IncidentPages {
     return out.toString();
   }
 
-  String detail(String id) throws Exception {
-    return detail(id, incident(id));
+  String detail(String id, Principal reader) throws Exception {
+    return detail(id, incident(id, reader));
   }
 
   private String detail(String id, JsonNode incident) {
@@ -390,7 +391,7 @@ final class IncidentPages {
    *
    * @return the outcome line
    */
-  String command(String id, String command, Map<String, String> form, String actor) throws Exception {
+  String command(String id, String command, Map<String, String> form, Principal actor) throws Exception {
     if (!COMMANDS.contains(command)) {
       throw HttpError.notFound("no command " + command);
     }
@@ -415,8 +416,8 @@ final class IncidentPages {
     return Views.outcome(true, verb + " of " + id + " accepted (command " + accepted.path("commandId").asText() + ")");
   }
 
-  private JsonNode incident(String id) throws Exception {
-    return Json.MAPPER.valueToTree(api.call("GET", "/api/v1/incidents/" + enc(id), Map.of(), new byte[0], "console").body());
+  private JsonNode incident(String id, Principal reader) throws Exception {
+    return Json.MAPPER.valueToTree(api.call("GET", "/api/v1/incidents/" + enc(id), Map.of(), new byte[0], reader).body());
   }
 
   /** The firing alerts of the incident from the router's store; null when this process runs no router. */

@@ -17,6 +17,7 @@ import io.pagewire.platform.config.PolicyConfig;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
 import io.pagewire.platform.http.Json;
+import io.pagewire.platform.http.Principal;
 import io.pagewire.reports.Reports;
 import io.pagewire.reports.model.Report;
 import io.pagewire.reports.model.ReportQuery;
@@ -212,7 +213,7 @@ final class OperationsPages {
   }
 
   /** Adds an override through the on-call API, then shows the page's content again. */
-  String addOverride(Map<String, String> form, String actor, Sessions.Session session) throws Exception {
+  String addOverride(Map<String, String> form, Principal actor, Sessions.Session session) throws Exception {
     String schedule = required(form, "schedule");
     Instant start = start(form.get("start"));
     Instant end = end(form.get("end"), start);
@@ -226,7 +227,7 @@ final class OperationsPages {
     return Views.outcome(true, "Override added to " + schedule + ".") + onCall(session);
   }
 
-  String removeOverride(String schedule, String id, String actor, Sessions.Session session) throws Exception {
+  String removeOverride(String schedule, String id, Principal actor, Sessions.Session session) throws Exception {
     api.call("DELETE", "/api/v1/schedules/" + IncidentPages.enc(schedule) + "/overrides/" + IncidentPages.enc(id), Map.of(),
         new byte[0], actor);
     return Views.outcome(true, "Override removed from " + schedule + ".") + onCall(session);
@@ -269,7 +270,7 @@ final class OperationsPages {
   }
 
   String silences(Sessions.Session session) throws Exception {
-    JsonNode list = Json.MAPPER.valueToTree(api.call("GET", "/api/v1/silences", Map.of(), new byte[0], "console").body());
+    JsonNode list = Json.MAPPER.valueToTree(api.call("GET", "/api/v1/silences", Map.of(), new byte[0], session.principal()).body());
     StringBuilder out = new StringBuilder("<table><thead><tr><th scope=\"col\">Matchers</th><th scope=\"col\">Status</th>")
         .append("<th scope=\"col\">Starts</th><th scope=\"col\">Ends</th><th scope=\"col\">By</th><th scope=\"col\">Comment</th>")
         .append("<th scope=\"col\">Action</th></tr></thead><tbody>");
@@ -334,7 +335,7 @@ final class OperationsPages {
         + (count > PREVIEW_SHOWN ? " (the first " + PREVIEW_SHOWN + " shown)" : "") + ":</p><ul class=\"preview\">" + rows + "</ul>";
   }
 
-  String createSilence(Map<String, String> form, String actor, Sessions.Session session) throws Exception {
+  String createSilence(Map<String, String> form, Principal actor, Sessions.Session session) throws Exception {
     List<String> matchers = matcherLines(form.get("matchers"));
     Instant start = start(form.get("start"));
     Instant end = end(form.get("end"), start);
@@ -357,7 +358,7 @@ final class OperationsPages {
     return Views.outcome(true, "Silence " + id + " created.") + list;
   }
 
-  String expireSilence(String id, String actor, Sessions.Session session) throws Exception {
+  String expireSilence(String id, Principal actor, Sessions.Session session) throws Exception {
     api.call("DELETE", "/api/v1/silences/" + IncidentPages.enc(id), Map.of(), new byte[0], actor);
     long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     String list = silences(session);

@@ -2,6 +2,7 @@ package io.pagewire.console;
 
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpError;
+import io.pagewire.platform.http.Principal;
 import io.pagewire.platform.http.Request;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,8 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The console's sessions: a credential typed into the sign-in form (a user's {@code apiToken}, or
- * the {@code http.auth} user name and password) is exchanged for a random session id in a cookie
+ * The console's sessions: a user's {@code apiToken} typed into the sign-in form is exchanged for a
+ * random session id in a cookie
  * ({@code HttpOnly}, {@code SameSite=Strict}, {@code Secure} when the console is reached over TLS),
  * so no credential is ever in a URL or kept by the browser. Every session, also the anonymous one
  * the loopback demo without credentials gives out, carries a CSRF token that every state-changing
@@ -34,8 +35,11 @@ final class Sessions {
   static final Duration IDLE = Duration.ofHours(12);
   private static final int MAX_SESSIONS = 10_000;
 
-  /** @param principal who acts: a user id, the basic-auth user name, or {@code anonymous} (no sign-in configured, or not yet signed in) */
-  record Session(String id, String principal, String csrf, boolean signedIn, Instant lastSeen) {}
+  /**
+   * @param principal who acts: the signed-in user, or {@link Principal#ANONYMOUS} where no sign-in
+   *     is configured (and, before sign-in, a session that only carries the sign-in form's CSRF token)
+   */
+  record Session(String id, Principal principal, String csrf, boolean signedIn, Instant lastSeen) {}
 
   private final PagewireConfig config;
   private final Clock clock;
@@ -71,7 +75,7 @@ final class Sessions {
   }
 
   /** A new session; its cookie is {@link #cookie}. */
-  Session create(String principal, boolean signedIn) {
+  Session create(Principal principal, boolean signedIn) {
     if (sessions.size() >= MAX_SESSIONS) {
       Instant cutoff = clock.instant().minus(IDLE);
       sessions.values().removeIf(s -> s.lastSeen().isBefore(cutoff));
@@ -89,23 +93,18 @@ final class Sessions {
   }
 
   /**
-   * The principal a sign-in form's credentials name: a user whose {@code apiToken} is the token,
-   * or the {@code http.auth} user whose password it is. The shared {@code http.auth} bearer token
-   * is the Alertmanager's credential and signs nobody in.
+   * The user whose {@code apiToken} the sign-in form's token is, as the principal the API gives
+   * that token ({@link Principal#user}). The {@code http.auth} credential is Alertmanager's (it
+   * may only post alerts) and signs nobody in.
    */
-  Optional<String> signIn(String username, String password, String token) {
-    if (token != null && !token.isBlank()) {
-      for (Map.Entry<String, PagewireConfig.User> user : config.users().entrySet()) {
-        if (user.getValue().apiToken() != null && user.getValue().apiToken().matches(token.strip())) {
-          return Optional.of(user.getKey());
-        }
-      }
+  Optional<Principal> signIn(String token) {
+    if (token == null || token.isBlank()) {
       return Optional.empty();
     }
-    PagewireConfig.Auth auth = config.http().auth();
-    if (username != null && auth.username() != null && auth.password() != null && !username.isEmpty()
-        && constantTimeEquals(username, auth.username()) && password != null && auth.password().matches(password)) {
-      return Optional.of(auth.username());
+    for (Map.Entry<String, PagewireConfig.User> user : config.users().entrySet()) {
+      if (user.getValue().apiToken() != null && user.getValue().apiToken().matches(token.strip())) {
+        return Optional.of(Principal.user(user.getKey(), user.getValue().operator()));
+      }
     }
     return Optional.empty();
   }
@@ -137,11 +136,7 @@ final class Sessions {
   }
 
   static String cookie(Request request, String name) {
-    var values = request.headers().get("Cookie");
-    if (values == null) {
-      return null;
-    }
-    for (String header : values) {
+    for (String header : request.headers().all("Cookie")) {
       for (String part : header.split(";")) {
         int eq = part.indexOf('=');
         if (eq > 0 && part.substring(0, eq).strip().equals(name)) {

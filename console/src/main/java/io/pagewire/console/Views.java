@@ -54,7 +54,7 @@ final class Views {
     out.append("</nav>");
     if (signedIn && session != null) {
       out.append("<form class=\"signout\" method=\"post\" action=\"/signout\">").append(csrfField(session))
-          .append("<span>").append(escape(session.principal())).append("</span> <button type=\"submit\">Sign out</button></form>");
+          .append("<span>").append(escape(session.principal().name())).append("</span> <button type=\"submit\">Sign out</button></form>");
     }
     out.append("</header>\n<main id=\"main\">").append(body).append("</main>\n</body></html>\n");
     return out.toString();

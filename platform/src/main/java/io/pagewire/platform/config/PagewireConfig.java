@@ -101,9 +101,11 @@ public record PagewireConfig(
    *     notifier channel; names are unique per user
    * @param notificationRules when each contact method is used once this person is paged; a rule
    *     with {@code after} greater than zero fires only while the incident is still unacknowledged
+   * @param operator may do configuration-level things: schedule overrides, expiring anyone's
+   *     silence (the {@code operator} scope); default false
    */
   public record User(String name, String email, Secret apiToken,
-                     List<ContactMethod> contactMethods, List<NotificationRule> notificationRules) {
+                     List<ContactMethod> contactMethods, List<NotificationRule> notificationRules, boolean operator) {
     public User {
       contactMethods = contactMethods != null ? List.copyOf(contactMethods) : List.of();
       notificationRules = notificationRules != null ? List.copyOf(notificationRules) : List.of();
@@ -119,6 +121,11 @@ public record PagewireConfig(
               + "', which is not among this user's contactMethods " + names);
         }
       }
+    }
+
+    public User(String name, String email, Secret apiToken,
+                List<ContactMethod> contactMethods, List<NotificationRule> notificationRules) {
+      this(name, email, apiToken, contactMethods, notificationRules, false);
     }
 
     public User(String name, String email, Secret apiToken) {
@@ -224,18 +231,34 @@ public record PagewireConfig(
    * @param auth credentials every {@code /api} request must carry, as Alertmanager's
    *     {@code http_config} sends them
    * @param publicUrl the URL people reach this API at, for links in notifications
+   * @param advertisedHost the host other instances reach this one at ({@code application.server});
+   *     default {@code host}, which must then not be a wildcard such as {@code 0.0.0.0}
+   * @param maxEventStreams at most this many server-sent event streams are open at once (503
+   *     beyond); default 256
    */
-  public record Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl) {
+  public record Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl,
+                     String advertisedHost, int maxEventStreams) {
     public Http {
       host = host != null ? host : "127.0.0.1";
       port = port != null && port >= 0 ? port : 8080;
       maxBodyBytes = maxBodyBytes > 0 ? maxBodyBytes : 1024 * 1024;
       auth = auth != null ? auth : new Auth(null, null, null);
       publicUrl = publicUrl != null ? publicUrl : "http://" + host + ":" + port;
+      advertisedHost = advertisedHost != null && !advertisedHost.isBlank() ? advertisedHost : host;
+      maxEventStreams = maxEventStreams > 0 ? maxEventStreams : 256;
+    }
+
+    public Http(String host, Integer port, long maxBodyBytes, Auth auth, String publicUrl) {
+      this(host, port, maxBodyBytes, auth, publicUrl, null, 0);
     }
 
     public Http withPort(int newPort) {
-      return new Http(host, newPort, maxBodyBytes, auth, publicUrl);
+      return new Http(host, newPort, maxBodyBytes, auth, publicUrl, advertisedHost, maxEventStreams);
+    }
+
+    /** {@code advertisedHost:port}: where other instances reach this one. */
+    public String advertisedServer(int boundPort) {
+      return advertisedHost + ":" + boundPort;
     }
   }
 

@@ -1,27 +1,107 @@
 package io.pagewire.platform.http;
 
-import com.sun.net.httpserver.Headers;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 
 /**
- * One HTTP request, body already read (and bounded by {@code http.maxBodyBytes}).
- *
- * @param requestId unique per request; in every log line and error body about it
- * @param actor who made it: the id of the user whose {@code apiToken} it carries, the basic-auth
- *     user name, {@code token} for the {@code http.auth} bearer token, {@code anonymous} when no
- *     auth is configured (or on a public route)
+ * One HTTP request. The body is read on first use of {@link #body()}, bounded by
+ * {@code http.maxBodyBytes} (413 beyond); a handler that parses as it reads uses
+ * {@link #bodyStream(long)} instead.
  */
-public record Request(
-    String method,
-    String path,
-    Map<String, String> pathParams,
-    Map<String, String> query,
-    Headers headers,
-    byte[] body,
-    String requestId,
-    String actor) {
+public final class Request {
+
+  private final String method;
+  private final String path;
+  private final Map<String, String> pathParams;
+  private final Map<String, String> query;
+  private final Headers headers;
+  private final String requestId;
+  private final Principal principal;
+  private final BodySource source;
+  private byte[] body;
+
+  /** Where the body comes from; {@code limit} bytes at most, 413 beyond. */
+  interface BodySource {
+    InputStream open(long limit) throws IOException;
+
+    long defaultLimit();
+  }
+
+  Request(String method, String path, Map<String, String> pathParams, Map<String, String> query, Headers headers,
+          String requestId, Principal principal, BodySource source) {
+    this.method = method;
+    this.path = path;
+    this.pathParams = Map.copyOf(pathParams);
+    this.query = query;
+    this.headers = headers;
+    this.requestId = requestId;
+    this.principal = principal;
+    this.source = source;
+  }
+
+  public String method() {
+    return method;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public Map<String, String> pathParams() {
+    return pathParams;
+  }
 
   public String pathParam(String name) {
     return pathParams.get(name);
+  }
+
+  /** Query parameters, decoded; the first value of each name. */
+  public Map<String, String> query() {
+    return query;
+  }
+
+  public Headers headers() {
+    return headers;
+  }
+
+  /** Unique per request; in every log line and error body about it. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** Who made the request, and what they may do ({@link Principal}). */
+  public Principal principal() {
+    return principal;
+  }
+
+  /**
+   * The name of who made it: the id of the user whose {@code apiToken} it carries, the basic-auth
+   * user name, {@code ingest} for the {@code http.auth} credential, {@code anonymous} without
+   * authentication (or on a public route).
+   */
+  public String actor() {
+    return principal.name();
+  }
+
+  /** The whole body, at most {@code http.maxBodyBytes} (413 beyond). */
+  public synchronized byte[] body() {
+    if (body == null) {
+      try (InputStream in = source.open(source.defaultLimit())) {
+        body = in.readAllBytes();
+      } catch (IOException e) {
+        throw HttpApi.unreadable(e);
+      }
+    }
+    return body;
+  }
+
+  /**
+   * The body as a stream of at most {@code limit} bytes: reading past it throws an
+   * {@link HttpError} 413. For handlers that parse as they read, so that memory stays bounded
+   * whatever the body's size.
+   */
+  public InputStream bodyStream(long limit) throws IOException {
+    return source.open(limit);
   }
 }

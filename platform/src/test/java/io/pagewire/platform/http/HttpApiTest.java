@@ -141,4 +141,81 @@ class HttpApiTest {
     assertThat(link.statusCode()).isEqualTo(200);
     assertThat(json(link).get("actor").asText()).isEqualTo("anonymous");
   }
+
+  @Test
+  void answersHtmlPagesAndListsItsRouteTable() throws Exception {
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(null, null, null), null));
+    api.route("GET", "/console", r -> Response.html(200, "<!doctype html><p>hi</p>"));
+    api.route("POST", "/api/v1/silences", Principal.Scope.RESPOND, r -> Response.ok(Map.of()));
+    api.publicRoute("POST", "/api/v1/links/{token}", r -> Response.ok(Map.of()));
+    api.start();
+
+    HttpResponse<String> page = send("GET", "/console", null, null);
+
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body()).isEqualTo("<!doctype html><p>hi</p>");
+    assertThat(api.routeTable()).containsExactly(
+        new RouteInfo("GET", "/console", true, Principal.Scope.READ),
+        new RouteInfo("POST", "/api/v1/silences", true, Principal.Scope.RESPOND),
+        new RouteInfo("POST", "/api/v1/links/{token}", false, null));
+  }
+
+  @Test
+  void streamsServerSentEventsFromAnotherThreadAndBoundsOpenStreams() throws Exception {
+    java.util.concurrent.BlockingQueue<EventStream> opened = new java.util.concurrent.LinkedBlockingQueue<>();
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(null, null, null), null, null, 1));
+    api.route("GET", "/events", r -> Response.events(opened::add));
+    api.start();
+    HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/events")).build();
+
+    HttpResponse<java.util.stream.Stream<String>> stream = client.send(get, HttpResponse.BodyHandlers.ofLines());
+    EventStream events = opened.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+    HttpResponse<String> second = client.send(get, HttpResponse.BodyHandlers.ofString());
+    new Thread(() -> {
+      events.send("incident", "{\"id\":\"inc-1\"}\nsecond line");
+      events.close();
+    }).start();
+
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    assertThat(stream.body().toList()).containsSubsequence("event: incident", "data: {\"id\":\"inc-1\"}", "data: second line");
+    assertThat(second.statusCode()).isEqualTo(503);
+    assertThat(json(second).get("error").asText()).isEqualTo("too_many_streams");
+    assertThat(events.isOpen()).isFalse();
+  }
+
+  @Test
+  void answersJettysOwnErrorsAsJson() throws Exception {
+    start(new PagewireConfig.Auth(null, null, null), 1024);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
+      socket.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 431");
+      assertThat(answer).contains("application/json").contains("\"error\":\"headers_too_large\"");
+    }
+  }
+
+  @Test
+  void slowClientsHoldNoThreadWhileTheirHeadersArrive() throws Exception {
+    start(new PagewireConfig.Auth(null, null, null), 1024);
+    java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < HttpApi.MAX_THREADS + 10; i++) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port());
+        socket.getOutputStream().write("POST /api/v1/things/x/poke HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      long started = System.nanoTime();
+      HttpResponse<String> answer = send("POST", "/api/v1/things/x/poke", "{}", null);
+
+      assertThat(answer.statusCode()).isEqualTo(202);
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(2));
+    } finally {
+      for (java.net.Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
 }
