@@ -155,7 +155,8 @@ final class OperationsPages {
     ZoneId zone = onCall.zone(schedule);
     LocalDate today = LocalDate.ofInstant(now, zone);
     StringBuilder out = new StringBuilder("<section class=\"week\" aria-labelledby=\"h-week-" + escape(schedule) + "\"><h2 id=\"h-week-"
-        + escape(schedule) + "\">" + escape(schedule) + ": the next 7 days</h2><ol class=\"days\">");
+        + escape(schedule) + "\">" + escape(schedule) + ": the next 7 days <span class=\"muted small\">(times in " + escape(zone.getId())
+        + ")</span></h2><ol class=\"days\">");
     for (int d = 0; d < 7; d++) {
       LocalDate day = today.plusDays(d);
       Instant start = day.atStartOfDay(zone).toInstant();
@@ -164,11 +165,16 @@ final class OperationsPages {
       Instant t = start;
       int segments = 0;
       while (t.isBefore(end) && segments++ < 24) {
-        Instant next = onCall.nextChange(schedule, t);
-        Instant segmentEnd = next == null || next.isAfter(end) ? end : next;
+        List<String> who = onCall.onCall(schedule, t);
+        Instant segmentEnd = t;
+        // Changes that leave the same people on call (an override edge, a layer's window) are one segment.
+        while (segmentEnd.isBefore(end) && onCall.onCall(schedule, segmentEnd).equals(who)) {
+          Instant next = onCall.nextChange(schedule, segmentEnd);
+          segmentEnd = next == null || next.isAfter(end) ? end : next;
+        }
         out.append("<li><span class=\"when\">").append(HOUR.format(t.atZone(zone))).append('–')
             .append(segmentEnd.equals(end) ? "24:00" : HOUR.format(segmentEnd.atZone(zone))).append("</span> ")
-            .append(people(onCall.onCall(schedule, t))).append("</li>");
+            .append(people(who)).append("</li>");
         t = segmentEnd;
       }
       out.append("</ul></li>");

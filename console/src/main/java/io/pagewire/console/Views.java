@@ -37,6 +37,7 @@ final class Views {
         .append("<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\": false, \"allowEval\": false,")
         .append(" \"responseHandling\": [{\"code\": \"204\", \"swap\": false}, {\"code\": \"[2345]..\", \"swap\": true}]}'>")
         .append("<title>").append(escape(title)).append(" · Pagewire</title>")
+        .append("<link rel=\"icon\" href=\"data:,\">")
         .append("<link rel=\"stylesheet\" href=\"/console/assets/console.css\">")
         .append("<script src=\"/console/assets/htmx.min.js\" defer></script>")
         .append("<script src=\"/console/assets/sse.js\" defer></script>")
