@@ -112,18 +112,24 @@ final class Sessions {
   /** Throws 403 unless the request carries the session's CSRF token. */
   static void requireCsrf(Request request, Session session, Map<String, String> form) {
     String sent = request.headers().getFirst(CSRF_HEADER);
-    if (sent == null) {
-      sent = form.get(CSRF_FIELD);
-    }
-    if (session == null || sent == null || !constantTimeEquals(sent, session.csrf())) {
+    if (!csrfValid(sent != null ? sent : form.get(CSRF_FIELD), session)) {
       throw new HttpError(403, "csrf_failed",
           "this form was not sent from a Pagewire console page of this session (missing or wrong CSRF token); reload the page");
     }
   }
 
+  /** True when {@code sent} is the session's CSRF token (compared in constant time). */
+  static boolean csrfValid(String sent, Session session) {
+    return session != null && sent != null && constantTimeEquals(sent, session.csrf());
+  }
+
   /** The Set-Cookie value of {@code session}: Secure when the console is reached over TLS. */
   String cookie(Session session, Request request) {
-    return COOKIE + "=" + session.id() + "; Path=/; HttpOnly; SameSite=Strict" + (secure(request) ? "; Secure" : "");
+    return cookie(session, secure(request));
+  }
+
+  static String cookie(Session session, boolean secure) {
+    return COOKIE + "=" + session.id() + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
   }
 
   String expiredCookie(Request request) {
@@ -131,8 +137,12 @@ final class Sessions {
   }
 
   private boolean secure(Request request) {
-    return config.http().publicUrl().startsWith("https:")
-        || "https".equalsIgnoreCase(request.headers().getFirst("X-Forwarded-Proto"));
+    return secure(request.headers().getFirst("X-Forwarded-Proto"));
+  }
+
+  /** Behind TLS: {@code http.publicUrl} is https, or the proxy in front says it forwarded https. */
+  boolean secure(String forwardedProto) {
+    return config.http().publicUrl().startsWith("https:") || "https".equalsIgnoreCase(forwardedProto);
   }
 
   static String cookie(Request request, String name) {
