@@ -112,6 +112,10 @@ public final class Console implements AutoCloseable {
       api.route("POST", "/console/oncall/overrides/{schedule}/{id}/delete", r -> post(r,
           (s, form) -> operations.removeOverride(r.pathParam("schedule"), r.pathParam("id"), s.principal(), s)));
     }
+    if (escalation == null) {
+      // No incidents here (e.g. `pagewire service severity-router`): the console starts at its first page.
+      api.route("GET", "/", r -> redirect(nav.get(0).path()));
+    }
     if (router != null) {
       api.route("GET", "/silences", r -> page(r, "Silences", "/silences", (s, q) -> operations.silencesBody(s)));
       api.route("POST", "/console/silences/preview", r -> post(r, (s, form) -> operations.preview(form)));
