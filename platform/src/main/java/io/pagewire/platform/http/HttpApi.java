@@ -195,6 +195,7 @@ public final class HttpApi implements AutoCloseable {
         continue;
       }
       Headers headers = headers(exchange.getHeaders());
+      browserGuard.check(method, path, headers, exchange.getLength(), route.scope() == null);
       Principal principal;
       if (route.scope() == null) {
         principal = Principal.PUBLIC;
@@ -204,7 +205,6 @@ public final class HttpApi implements AutoCloseable {
       } else {
         principal = Principal.ANONYMOUS;
       }
-      browserGuard.check(method, headers, exchange.getLength());
       Request request = new Request(method, path, params, query(exchange.getHttpURI().getQuery()), headers,
           requestId, principal, new Body(exchange, config.maxBodyBytes()));
       return route.handler().handle(request);
