@@ -172,7 +172,7 @@ public final class HttpApi implements AutoCloseable {
       } catch (HttpError e) {
         answer = error(e.status(), e.code(), e.getMessage(), requestId).withHeaders(e.headers());
       } catch (Exception e) {
-        log.error("request {} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
+        log.error("request {} {} {} failed", requestId, request.getMethod(), loggable(request.getHttpURI().getPath()), e);
         answer = error(500, "internal_error", "the request failed; see the server log for request " + requestId, requestId);
       }
       write(request, response, callback, answer, requestId);
@@ -267,6 +267,20 @@ public final class HttpApi implements AutoCloseable {
     public void close() throws IOException {
       in.close();
     }
+  }
+
+  /**
+   * {@code path} as it may be logged: a signed link's token ({@code /links/TOKEN}) acts without
+   * credentials, so it is replaced by {@code ****}.
+   */
+  public static String loggable(String path) {
+    int links = path.indexOf("/links/");
+    if (links < 0) {
+      return path;
+    }
+    int start = links + "/links/".length();
+    int end = path.indexOf('/', start);
+    return path.substring(0, start) + "****" + (end < 0 ? "" : path.substring(end));
   }
 
   static HttpError unreadable(IOException e) {
