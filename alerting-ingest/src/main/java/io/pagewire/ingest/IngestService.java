@@ -10,6 +10,7 @@ import io.pagewire.platform.config.Durations;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
+import io.pagewire.platform.http.Principal;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
 import io.pagewire.platform.kafka.KafkaSettings;
@@ -121,7 +122,7 @@ public final class IngestService implements Service {
 
   @Override
   public void routes(HttpApi api) {
-    api.route("POST", ROUTE, this::handle);
+    api.route("POST", ROUTE, Principal.Scope.INGEST, this::handle);
   }
 
   /** Creates the producer and fetches the alerts topic's metadata in the background. */

@@ -28,9 +28,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The escalation service: the Kafka Streams application {@value #APPLICATION_ID} running
  * {@link EscalationTopology}, and the incidents API ({@link IncidentsApi}) on its state.
  *
- * <p>{@code application.server} is {@code http.host:http.port}: with several instances each
- * must listen on a port of its own (not 0), reachable by the others, so reads of incidents held
- * elsewhere can be forwarded there.
+ * <p>{@code application.server} is {@code http.advertisedHost:http.port} (the advertised host
+ * defaults to {@code http.host}, or to this machine's host name when that is a wildcard such as
+ * {@code 0.0.0.0}): with several instances each must listen on a port of its own (not 0),
+ * reachable by the others, so reads of incidents held elsewhere can be forwarded there.
  *
  * <p>Meters go to the registry given to the constructor (see
  * {@link io.pagewire.escalation.topology.EscalationMetrics}).
@@ -50,9 +51,9 @@ public final class EscalationService extends StreamsService implements IncidentS
 
   private EscalationService(PagewireConfig config, MeterRegistry metrics, LinkSigner links) {
     super(NAME, EscalationTopology.build(config, metrics, links),
-        KafkaSettings.streams(config, APPLICATION_ID, config.http().host() + ":" + config.http().port()));
+        KafkaSettings.streams(config, APPLICATION_ID, config.http().advertisedServer(config.http().port())));
     this.config = config;
-    this.self = new HostInfo(config.http().host(), config.http().port());
+    this.self = new HostInfo(config.http().advertisedHost(), config.http().port());
     this.api = new IncidentsApi(config, this, links, Clock.systemUTC());
   }
 

@@ -6,6 +6,7 @@ import io.pagewire.platform.kafka.AcknowledgedWriter;
 import io.pagewire.platform.http.Handler;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.http.HttpError;
+import io.pagewire.platform.http.Principal;
 import io.pagewire.platform.http.Json;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
@@ -81,8 +82,8 @@ public final class OnCallApi {
   public void register(HttpApi http) {
     http.route("GET", "/api/v1/oncall", guarded(this::onCall));
     http.route("GET", "/api/v1/schedules/{name}/overrides", guarded(this::list));
-    http.route("POST", "/api/v1/schedules/{name}/overrides", guarded(this::add));
-    http.route("DELETE", "/api/v1/schedules/{name}/overrides/{id}", guarded(this::delete));
+    http.route("POST", "/api/v1/schedules/{name}/overrides", Principal.Scope.OPERATOR, guarded(this::add));
+    http.route("DELETE", "/api/v1/schedules/{name}/overrides/{id}", Principal.Scope.OPERATOR, guarded(this::delete));
   }
 
   private Response onCall(Request request) {

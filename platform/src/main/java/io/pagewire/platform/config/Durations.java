@@ -11,7 +11,16 @@ public final class Durations {
 
   private Durations() {}
 
+  /** @throws IllegalArgumentException for anything but a duration (also one too large for {@link Duration}) */
   public static Duration parse(String text) {
+    try {
+      return parseDuration(text);
+    } catch (java.time.format.DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration (write e.g. 30s, 15m, 1h30m, 7d, PT30M)");
+    }
+  }
+
+  private static Duration parseDuration(String text) {
     String s = text.strip();
     if (s.startsWith("P") || s.startsWith("p")) {
       return Duration.parse(s);

@@ -244,7 +244,7 @@ public record PagewireConfig(
       maxBodyBytes = maxBodyBytes > 0 ? maxBodyBytes : 1024 * 1024;
       auth = auth != null ? auth : new Auth(null, null, null);
       publicUrl = publicUrl != null ? publicUrl : "http://" + host + ":" + port;
-      advertisedHost = advertisedHost != null && !advertisedHost.isBlank() ? advertisedHost : host;
+      advertisedHost = advertisedHost != null && !advertisedHost.isBlank() ? advertisedHost : advertisable(host);
       maxEventStreams = maxEventStreams > 0 ? maxEventStreams : 256;
     }
 
@@ -256,6 +256,19 @@ public record PagewireConfig(
       return new Http(host, newPort, maxBodyBytes, auth, publicUrl, advertisedHost, maxEventStreams);
     }
 
+    /** A wildcard bind address (every instance would advertise the same) becomes this machine's name. */
+    private static String advertisable(String host) {
+      if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]") && !host.isEmpty()) {
+        return host;
+      }
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("http.host is the wildcard " + host
+            + " and this machine's host name is unknown; set http.advertisedHost to the name other instances reach this one at");
+      }
+    }
+
     /** {@code advertisedHost:port}: where other instances reach this one. */
     public String advertisedServer(int boundPort) {
       return advertisedHost + ":" + boundPort;
@@ -264,6 +277,13 @@ public record PagewireConfig(
 
   /** Either a bearer token, or basic auth, or both. */
   public record Auth(Secret bearerToken, String username, Secret password) {
+    public Auth {
+      if ((username == null) != (password == null)) {
+        throw new IllegalArgumentException("http.auth.username and http.auth.password go together; "
+            + (username == null ? "password is set without a username" : "username is set without a password"));
+      }
+    }
+
     public boolean configured() {
       return bearerToken != null || (username != null && password != null);
     }

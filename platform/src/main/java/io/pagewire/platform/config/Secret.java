@@ -25,8 +25,17 @@ public final class Secret {
     return new Secret(value);
   }
 
+  /** Resolves a configured secret; an empty one (also an empty file or variable) is refused. */
   @JsonCreator
   public static Secret resolve(String reference) {
+    Secret secret = resolveReference(reference);
+    if (secret.value.isBlank()) {
+      throw new IllegalArgumentException("a secret must not be empty" + (reference.startsWith("${") ? " (" + reference + " is empty)" : ""));
+    }
+    return secret;
+  }
+
+  private static Secret resolveReference(String reference) {
     if (reference.startsWith("${env:") && reference.endsWith("}")) {
       String name = reference.substring(6, reference.length() - 1);
       String value = System.getenv(name);

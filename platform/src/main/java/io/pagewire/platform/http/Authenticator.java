@@ -59,6 +59,6 @@ final class Authenticator {
   }
 
   private static Principal ingestPrincipal(String name) {
-    return new Principal(name, false, java.util.EnumSet.allOf(Principal.Scope.class));
+    return Principal.ingest(name);
   }
 }

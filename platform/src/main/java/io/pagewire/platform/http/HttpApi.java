@@ -172,7 +172,7 @@ public final class HttpApi implements AutoCloseable {
       } catch (HttpError e) {
         answer = error(e.status(), e.code(), e.getMessage(), requestId).withHeaders(e.headers());
       } catch (Exception e) {
-        log.error("request {} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
+        log.error("request {} {} {} failed", requestId, request.getMethod(), loggable(request.getHttpURI().getPath()), e);
         answer = error(500, "internal_error", "the request failed; see the server log for request " + requestId, requestId);
       }
       write(request, response, callback, answer, requestId);
@@ -195,6 +195,7 @@ public final class HttpApi implements AutoCloseable {
         continue;
       }
       Headers headers = headers(exchange.getHeaders());
+      browserGuard.check(method, path, headers, exchange.getLength(), route.scope() == null);
       Principal principal;
       if (route.scope() == null) {
         principal = Principal.PUBLIC;
@@ -204,7 +205,6 @@ public final class HttpApi implements AutoCloseable {
       } else {
         principal = Principal.ANONYMOUS;
       }
-      browserGuard.check(method, headers, exchange.getLength());
       Request request = new Request(method, path, params, query(exchange.getHttpURI().getQuery()), headers,
           requestId, principal, new Body(exchange, config.maxBodyBytes()));
       return route.handler().handle(request);
@@ -312,6 +312,20 @@ public final class HttpApi implements AutoCloseable {
     public void close() throws IOException {
       in.close();
     }
+  }
+
+  /**
+   * {@code path} as it may be logged: a signed link's token ({@code /links/TOKEN}) acts without
+   * credentials, so it is replaced by {@code ****}.
+   */
+  public static String loggable(String path) {
+    int links = path.indexOf("/links/");
+    if (links < 0) {
+      return path;
+    }
+    int start = links + "/links/".length();
+    int end = path.indexOf('/', start);
+    return path.substring(0, start) + "****" + (end < 0 ? "" : path.substring(end));
   }
 
   static HttpError unreadable(IOException e) {

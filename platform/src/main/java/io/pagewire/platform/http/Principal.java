@@ -50,6 +50,15 @@ public record Principal(String name, boolean person, Set<Scope> scopes) {
         : EnumSet.of(Scope.READ, Scope.RESPOND));
   }
 
+  /**
+   * Who a request acts as when its body names someone ({@code actor}, {@code createdBy}): without
+   * authentication ({@link #ANONYMOUS}) the claim is taken on trust, as nobody is known; with
+   * authentication on, always this principal, whatever the body claims.
+   */
+  public String actor(String claimed) {
+    return this == ANONYMOUS && claimed != null && !claimed.isBlank() ? claimed : name;
+  }
+
   public boolean has(Scope scope) {
     return scopes.contains(scope);
   }

@@ -84,6 +84,11 @@ public final class Request {
     return principal.name();
   }
 
+  /** {@link Principal#actor(String)}: the principal, or without authentication what the body claims. */
+  public String actor(String claimed) {
+    return principal.actor(claimed);
+  }
+
   /** The whole body, at most {@code http.maxBodyBytes} (413 beyond). */
   public synchronized byte[] body() {
     if (body == null) {

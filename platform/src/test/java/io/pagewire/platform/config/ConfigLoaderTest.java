@@ -139,6 +139,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesAnEmptySecretAtStartUp(@TempDir Path dir) throws Exception {
+    Path empty = dir.resolve("empty-token");
+    Files.writeString(empty, "\n");
+
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "http: {auth: {username: am, password: ''}}"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("a secret must not be empty");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "http: {auth: {bearerToken: '${file:" + empty + "}'}}"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("is empty");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "users: {alice: {name: Alice, apiToken: ' '}}"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("a secret must not be empty");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "http: {auth: {bearerToken: t, username: am}}"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("username is set without a password");
+  }
+
+  @Test
+  void advertisesTheMachinesNameWhenBoundToTheWildcardAddress() {
+    PagewireConfig wildcard = ConfigLoader.parse("c.yaml", "http: {host: 0.0.0.0, auth: {bearerToken: t}}\nescalation: {linkSigningKey: k}");
+    PagewireConfig explicit = ConfigLoader.parse("c.yaml",
+        "http: {host: 0.0.0.0, advertisedHost: escalation-2, auth: {bearerToken: t}}\nescalation: {linkSigningKey: k}");
+
+    assertThat(wildcard.http().advertisedHost()).isNotEqualTo("0.0.0.0").isNotBlank();
+    assertThat(explicit.http().advertisedServer(8081)).isEqualTo("escalation-2:8081");
+  }
+
+  @Test
   void readsTheNotifiersUrgencyLimitAndDeliverySettings() {
     PagewireConfig config = ConfigLoader.parse("c.yaml", """
         notifier:

@@ -1,6 +1,7 @@
 package io.pagewire.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagewire.platform.config.PagewireConfig;
@@ -22,7 +23,7 @@ class HttpApiTest {
 
   private HttpApi start(PagewireConfig.Auth auth, long maxBody) throws Exception {
     api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, maxBody, auth, null));
-    api.route("POST", "/api/v1/things/{id}/poke", r -> Response.accepted(Map.of(
+    api.route("POST", "/api/v1/things/{id}/poke", Principal.Scope.INGEST, r -> Response.accepted(Map.of(
         "id", r.pathParam("id"), "actor", r.actor(), "bytes", r.body().length)));
     api.route("GET", "/api/v1/boom", r -> {
       throw new IllegalStateException("internal detail that must not leak");
@@ -43,7 +44,26 @@ class HttpApiTest {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private static JsonNode json(HttpResponse<String> response) throws Exception {
@@ -133,8 +153,9 @@ class HttpApiTest {
 
     assertThat(json(send("POST", "/api/v1/things/x/poke", null, "Bearer alice-token")).get("actor").asText())
         .isEqualTo("alice");
-    assertThat(json(send("POST", "/api/v1/things/x/poke", null, "Bearer global")).get("actor").asText())
-        .isEqualTo("token");
+    HttpResponse<String> shared = send("POST", "/api/v1/things/x/poke", null, "Bearer global");
+    assertThat(shared.statusCode()).as("the http.auth credential may only post alerts").isEqualTo(403);
+    assertThat(json(shared).get("message").asText()).contains("needs the respond scope");
     assertThat(send("POST", "/api/v1/things/x/poke", null, "Bearer bob-guess").statusCode()).isEqualTo(401);
     assertThat(send("POST", "/api/v1/things/x/poke", null, null).statusCode()).isEqualTo(401);
     HttpResponse<String> link = send("GET", "/api/v1/links/abc", null, null);
@@ -217,5 +238,102 @@ class HttpApiTest {
         socket.close();
       }
     }
+  }
+
+  @Test
+  void enforcesEachScope() throws Exception {
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(Secret.of("ingest-token"), null, null), null),
+        Map.of("alice", new PagewireConfig.User("Alice", null, Secret.of("alice-token")),
+            "olga", new PagewireConfig.User("Olga", null, Secret.of("olga-token"), null, null, true)));
+    api.route("POST", "/api/v1/alerts", Principal.Scope.INGEST, r -> Response.accepted(Map.of()));
+    api.route("GET", "/api/v1/incidents", r -> Response.ok(Map.of()));
+    api.route("POST", "/api/v1/incidents/{id}/resolve", r -> Response.accepted(Map.of("actor", r.actor("mallory"))));
+    api.route("POST", "/api/v1/overrides", Principal.Scope.OPERATOR, r -> Response.accepted(Map.of()));
+    api.start();
+    Map<String, String> bearer = Map.of("ingest", "Bearer ingest-token", "alice", "Bearer alice-token", "olga", "Bearer olga-token");
+    Map<String, java.util.List<Integer>> expected = Map.of(
+        // POST alerts, GET incidents, POST resolve, POST overrides
+        "ingest", java.util.List.of(202, 403, 403, 403),
+        "alice", java.util.List.of(403, 200, 202, 403),
+        "olga", java.util.List.of(403, 200, 202, 202));
+
+    for (Map.Entry<String, java.util.List<Integer>> who : expected.entrySet()) {
+      String auth = bearer.get(who.getKey());
+      assertThat(java.util.List.of(
+          send("POST", "/api/v1/alerts", "", auth).statusCode(),
+          send("GET", "/api/v1/incidents", null, auth).statusCode(),
+          send("POST", "/api/v1/incidents/i/resolve", "", auth).statusCode(),
+          send("POST", "/api/v1/overrides", "", auth).statusCode())).as(who.getKey()).isEqualTo(who.getValue());
+    }
+    assertThat(json(send("POST", "/api/v1/incidents/i/resolve", "", "Bearer alice-token")).get("actor").asText())
+        .as("with authentication on, the body's actor is not taken").isEqualTo("alice");
+  }
+
+  @Test
+  void takesTheBodysActorOnlyWithoutAuthentication() throws Exception {
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(null, null, null), null));
+    api.route("POST", "/api/v1/incidents/{id}/resolve", r -> Response.accepted(Map.of("actor", r.actor("carol"))));
+    api.start();
+
+    assertThat(json(send("POST", "/api/v1/incidents/i/resolve", "", null)).get("actor").asText()).isEqualTo("carol");
+  }
+
+  @Test
+  void aBearerTokenNextToABasicUserIsNoServerErrorAndAUserWithoutPasswordIsRefused() throws Exception {
+    assertThatThrownBy(() -> new PagewireConfig.Auth(Secret.of("t"), "alertmanager", null))
+        .hasMessageContaining("username is set without a password");
+    start(new PagewireConfig.Auth(Secret.of("t0ken"), "alertmanager", Secret.of("pw")), 1024);
+    String basicWithoutPassword = "Basic " + Base64.getEncoder().encodeToString("alertmanager".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(send("POST", "/api/v1/things/x/poke", "", "Bearer t0ken").statusCode()).isEqualTo(202);
+    assertThat(send("POST", "/api/v1/things/x/poke", "", basicWithoutPassword).statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/things/x/poke", "", "Basic %%%").statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/things/x/poke", "", "Bearer ").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void refusesCrossSiteBrowserRequestsEvenWithoutCredentials() throws Exception {
+    start(new PagewireConfig.Auth(null, null, null), 1024);
+    String origin = "http://127.0.0.1:" + api.port();
+
+    HttpResponse<String> textPlain = post("/api/v1/things/x/poke", "{\"matchers\": []}", "Content-Type", "text/plain");
+    HttpResponse<String> form = post("/api/v1/things/x/poke", "a=b", "Content-Type", "application/x-www-form-urlencoded");
+    HttpResponse<String> noType = post("/api/v1/things/x/poke", "{}");
+    HttpResponse<String> foreign = post("/api/v1/things/x/poke", "{}", "Content-Type", "application/json", "Origin", "https://evil.example");
+    HttpResponse<String> nullOrigin = post("/api/v1/things/x/poke", "{}", "Content-Type", "application/json", "Origin", "null");
+    HttpResponse<String> crossSite = post("/api/v1/things/x/poke", "{}", "Content-Type", "application/json", "Sec-Fetch-Site", "cross-site");
+    HttpResponse<String> sameOrigin = post("/api/v1/things/x/poke", "{}", "Content-Type", "application/json; charset=utf-8",
+        "Origin", origin, "Sec-Fetch-Site", "same-origin");
+    String rebound = raw("POST /api/v1/things/x/poke HTTP/1.1\r\nHost: attacker.example:" + api.port()
+        + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    String reboundRead = raw("GET /healthz HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n");
+
+    assertThat(textPlain.statusCode()).isEqualTo(415);
+    assertThat(json(textPlain).get("message").asText()).contains("application/json");
+    assertThat(form.statusCode()).isEqualTo(415);
+    assertThat(noType.statusCode()).isEqualTo(415);
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(json(foreign).get("error").asText()).isEqualTo("foreign_origin");
+    assertThat(nullOrigin.statusCode()).isEqualTo(403);
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    assertThat(sameOrigin.statusCode()).isEqualTo(202);
+    assertThat(rebound).startsWith("HTTP/1.1 403").contains("foreign_host");
+    assertThat(reboundRead).startsWith("HTTP/1.1 403");
+    assertThat(send("POST", "/api/v1/things/x/poke", null, null).statusCode()).as("an empty POST, as curl -XPOST sends").isEqualTo(202);
+  }
+
+  @Test
+  void letsTheConfirmationFormOfASignedLinkPostAndTrustsThePublicUrlsOrigin() throws Exception {
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(Secret.of("t"), null, null),
+        "https://pagewire.example.com"));
+    api.publicRoute("POST", "/api/v1/links/{token}", r -> Response.accepted(Map.of()));
+    api.route("POST", "/api/v1/things", r -> Response.accepted(Map.of()));
+    api.start();
+
+    assertThat(post("/api/v1/links/abc", "", "Content-Type", "application/x-www-form-urlencoded",
+        "Origin", "https://pagewire.example.com").statusCode()).isEqualTo(202);
+    assertThat(post("/api/v1/links/abc", "", "Content-Type", "application/x-www-form-urlencoded",
+        "Origin", "https://evil.example").statusCode()).isEqualTo(403);
+    assertThat(post("/api/v1/things", "{}", "Content-Type", "text/plain", "Authorization", "Bearer t").statusCode()).isEqualTo(415);
   }
 }

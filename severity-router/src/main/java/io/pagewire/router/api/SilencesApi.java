@@ -8,6 +8,7 @@ import io.pagewire.platform.kafka.AcknowledgedWriter;
 import io.pagewire.platform.http.HttpApi;
 import io.pagewire.platform.text.TextBounds;
 import io.pagewire.platform.http.HttpError;
+import io.pagewire.platform.http.Principal;
 import io.pagewire.platform.http.Json;
 import io.pagewire.platform.http.Request;
 import io.pagewire.platform.http.Response;
@@ -95,10 +96,7 @@ public final class SilencesApi implements AutoCloseable {
     if (!endsAt.isAfter(startsAt) || !endsAt.isAfter(now)) {
       throw HttpError.badRequest("endsAt must be after startsAt and in the future");
     }
-    String createdBy = TextBounds.requireWithin("createdBy", text(body, "createdBy"), TextBounds.NAME_BYTES);
-    if (createdBy == null || createdBy.isBlank()) {
-      createdBy = request.actor();
-    }
+    String createdBy = request.actor(TextBounds.requireWithin("createdBy", text(body, "createdBy"), TextBounds.NAME_BYTES));
     String comment = TextBounds.requireWithin("comment", text(body, "comment"), TextBounds.NOTE_BYTES);
     Silence silence = Silence.newBuilder()
         .setId(UUID.randomUUID().toString())
@@ -126,6 +124,10 @@ public final class SilencesApi implements AutoCloseable {
 
   private Response expire(Request request) {
     Silence silence = find(request.pathParam("id"));
+    if (!request.principal().has(Principal.Scope.OPERATOR) && !silence.getCreatedBy().equals(request.actor())) {
+      throw new HttpError(403, "forbidden", request.actor() + " may not expire a silence " + silence.getCreatedBy()
+          + " created: that needs the operator scope (a user with operator: true)");
+    }
     Instant now = clock.instant();
     if (!silence.getEndsAt().isAfter(now)) {
       throw new HttpError(409, "already_expired", "silence " + silence.getId() + " expired at " + silence.getEndsAt());
