@@ -43,6 +43,8 @@ final class IncidentFeed implements AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, Status> statuses = new ConcurrentHashMap<>();
+  /** Incident id → the feed version of its latest change (status update or timeline event). */
+  private final Map<String, Long> changedAt = new ConcurrentHashMap<>();
   private final Thread thread;
   private final Object changed = new Object();
   private long version;
@@ -88,6 +90,14 @@ final class IncidentFeed implements AutoCloseable {
         .sorted(Comparator.comparingLong(Status::atMillis).reversed())
         .limit(limit)
         .toList();
+  }
+
+  /**
+   * The version of the incident's latest change seen (0: none since this feed started). Read it
+   * before reading the incident: a copy read after it stays current while this stays the same.
+   */
+  long changedAt(String incidentId) {
+    return changedAt.getOrDefault(incidentId, 0L);
   }
 
   long version() {
@@ -159,6 +169,11 @@ final class IncidentFeed implements AutoCloseable {
           for (String id : ids) {
             lastChange.remove(id);
             lastChange.put(id, version);
+            if (statuses.containsKey(id)) {
+              changedAt.put(id, version);
+            } else {
+              changedAt.remove(id);
+            }
           }
           changed.notifyAll();
         }
