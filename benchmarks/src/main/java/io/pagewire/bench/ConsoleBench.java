@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * console: the demo with {@code --open} (500) open and {@code --resolved} (10,000) resolved
  * incidents, each its own group, the open ones the oldest (the worst case for a newest-first
  * index); then each console page requested {@code --requests} times one after another, as one
- * browser would, after a warm-up: p50, p95 and the slowest answer per page.
+ * browser would, after a warm-up: p50, p95 and the slowest answer per page. The list shows the 100
+ * most urgent open incidents by default; the page with all 500 ({@code limit=all}) is measured too.
  */
 final class ConsoleBench {
 
@@ -62,12 +63,13 @@ final class ConsoleBench {
       Browser browser = new Browser(demo.httpPort);
       // The console's open set follows pagewire.incident-status; wait until it shows every open incident.
       long deadline = System.currentTimeMillis() + 120_000;
-      String rows = browser.get("/console/incidents/rows");
+      String rows = browser.get("/console/incidents/rows?limit=all");
       while (count(rows) != open + 25 && System.currentTimeMillis() < deadline) {
         Alerts.sleep(200);
-        rows = browser.get("/console/incidents/rows");
+        rows = browser.get("/console/incidents/rows?limit=all");
       }
-      System.out.printf("  %,d incidents in the demo %.1f s after the first POST; the list shows %d rows (%d open + the 25 latest resolved)%n",
+      System.out.printf("  %,d incidents in the demo %.1f s after the first POST; with limit=all the list shows %d rows"
+          + " (%d open + the 25 latest resolved), by default the first 100 open%n",
           open + resolved, (System.nanoTime() - t0) / 1e9, count(rows), open);
       Matcher first = ROW.matcher(rows);
       String incident = first.find() ? first.group(1) : "none";
@@ -80,8 +82,10 @@ final class ConsoleBench {
       pages.put("on call", "/oncall");
       pages.put("silences", "/silences");
       pages.put("routes", "/routes");
+      pages.put("all open incidents (/?limit=all)", "/?limit=all");
       boolean ok = true;
       for (Map.Entry<String, String> page : pages.entrySet()) {
+        boolean targeted = !page.getValue().contains("limit=all");
         for (int i = 0; i < 10; i++) {
           browser.get(page.getValue());
         }
@@ -93,8 +97,13 @@ final class ConsoleBench {
         }
         millis.sort(Double::compare);
         double p95 = Report.percentile(millis, 95);
-        ok &= Report.target(page.getKey(), String.format("p50 %.1f ms, p95 %.1f ms, max %.1f ms",
-            Report.percentile(millis, 50), p95, millis.get(millis.size() - 1)), "p95 < 100 ms", p95 < 100);
+        String measured = String.format("p50 %.1f ms, p95 %.1f ms, max %.1f ms", Report.percentile(millis, 50), p95,
+            millis.get(millis.size() - 1));
+        if (targeted) {
+          ok &= Report.target(page.getKey(), measured, "p95 < 100 ms", p95 < 100);
+        } else {
+          System.out.printf("  %-46s %s (measured, no target: %d rows)%n", page.getKey() + ":", measured, open + 25);
+        }
       }
       System.out.println("  after: " + Machine.load());
       return ok ? 0 : 1;

@@ -75,8 +75,17 @@ final class IncidentPages {
     this.clock = clock;
   }
 
-  /** The filters of the list, from the query string. */
-  record Filter(String status, String priority, String team, String text) {
+  /** Open incidents listed unless the list is asked for all of them ({@code limit=all}). */
+  static final int OPEN_SHOWN = 100;
+  /** At most this many open incidents are listed even with {@code limit=all}. */
+  static final int OPEN_MAX = 2_000;
+
+  /** The filters of the list, from the query string; {@code limit} is how many open incidents are shown. */
+  record Filter(String status, String priority, String team, String text, int limit) {
+    Filter(String status, String priority, String team, String text) {
+      this(status, priority, team, text, OPEN_SHOWN);
+    }
+
     static Filter of(Map<String, String> query) {
       String status = query.getOrDefault("status", "open");
       if (!STATUSES.contains(status)) {
@@ -86,7 +95,12 @@ final class IncidentPages {
       if (!PRIORITIES.contains(priority)) {
         throw HttpError.badRequest("priority must be P0..P4 or empty, not '" + priority + "'");
       }
-      return new Filter(status, priority, Forms.blankToNull(query.get("team")), Forms.blankToNull(query.get("q")));
+      String limit = query.getOrDefault("limit", "");
+      if (!limit.isEmpty() && !limit.equals("all")) {
+        throw HttpError.badRequest("limit must be all or left out, not '" + limit + "'");
+      }
+      return new Filter(status, priority, Forms.blankToNull(query.get("team")), Forms.blankToNull(query.get("q")),
+          limit.equals("all") ? OPEN_MAX : OPEN_SHOWN);
     }
 
     boolean wantsOpen() {
@@ -124,7 +138,7 @@ final class IncidentPages {
 
     String query() {
       return "status=" + enc(status) + "&priority=" + enc(priority) + "&team=" + enc(team == null ? "" : team)
-          + "&q=" + enc(text == null ? "" : text);
+          + "&q=" + enc(text == null ? "" : text) + (limit > OPEN_SHOWN ? "&limit=all" : "");
     }
   }
 
@@ -141,6 +155,7 @@ final class IncidentPages {
         .append(Views.field("f-team", "Team or service", Views.input("f-team", "team", filter.team() == null ? "" : filter.team(), "payments", false)))
         .append(Views.field("f-q", "Text", "<input id=\"f-q\" name=\"q\" type=\"search\" value=\""
             + escape(filter.text() == null ? "" : filter.text()) + "\" placeholder=\"title or label\">"))
+        .append(filter.limit() > OPEN_SHOWN ? "<input type=\"hidden\" name=\"limit\" value=\"all\">" : "")
         .append("<button type=\"submit\">Filter</button></form>")
         .append("<div id=\"outcome\" aria-live=\"polite\"></div>")
         .append("<div hx-ext=\"sse\" sse-connect=\"/console/events\">")
@@ -188,7 +203,13 @@ final class IncidentPages {
       out.append("<tr><td colspan=\"9\" class=\"empty\">No open incidents")
           .append(filter.status().equals("open") ? "" : " with status " + escape(filter.status())).append(".</td></tr>");
     }
-    open.forEach(s -> row(out, s, now));
+    open.stream().limit(filter.limit()).forEach(s -> row(out, s, now));
+    if (open.size() > filter.limit()) {
+      out.append("<tr class=\"more\"><td colspan=\"9\">").append(open.size() - filter.limit())
+          .append(" more open incidents, less urgent or older than these: narrow the filters, or <a href=\"/?")
+          .append(escape(new Filter(filter.status(), filter.priority(), filter.team(), filter.text(), OPEN_MAX).query()))
+          .append("\">show all ").append(open.size()).append("</a>.</td></tr>");
+    }
     if (!resolved.isEmpty()) {
       out.append("<tr class=\"divider\"><th colspan=\"9\" scope=\"rowgroup\">Recently resolved</th></tr>");
       resolved.forEach(s -> row(out, s, now));
