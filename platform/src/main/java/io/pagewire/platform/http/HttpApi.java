@@ -226,11 +226,16 @@ public final class HttpApi implements AutoCloseable {
   /** The body of one request, read at most to a limit. */
   private record Body(org.eclipse.jetty.server.Request exchange, long defaultLimit) implements Request.BodySource {
     @Override
-    public InputStream open(long limit) {
+    public InputStream open(long limit, String limitKey) {
       if (exchange.getLength() > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
-      return new BoundedInputStream(org.eclipse.jetty.server.Request.asInputStream(exchange), limit);
+      return new BoundedInputStream(org.eclipse.jetty.server.Request.asInputStream(exchange), limit, limitKey);
+    }
+
+    @Override
+    public long declaredLength() {
+      return exchange.getLength();
     }
   }
 
@@ -238,18 +243,20 @@ public final class HttpApi implements AutoCloseable {
   private static final class BoundedInputStream extends InputStream {
     private final InputStream in;
     private final long limit;
+    private final String limitKey;
     private long read;
 
-    BoundedInputStream(InputStream in, long limit) {
+    BoundedInputStream(InputStream in, long limit, String limitKey) {
       this.in = in;
       this.limit = limit;
+      this.limitKey = limitKey;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0 && ++read > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
       return b;
     }
@@ -258,7 +265,7 @@ public final class HttpApi implements AutoCloseable {
     public int read(byte[] buffer, int offset, int length) throws IOException {
       int n = in.read(buffer, offset, (int) Math.min(length, limit - read + 1));
       if (n > 0 && (read += n) > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
       return n;
     }
@@ -287,9 +294,9 @@ public final class HttpApi implements AutoCloseable {
     return new HttpError(400, "unreadable_body", "the body could not be read: " + e.getMessage());
   }
 
-  static HttpError tooLarge(long limit) {
+  static HttpError tooLarge(long limit, String limitKey) {
     return new HttpError(413, "payload_too_large", "the body is larger than the limit of " + limit
-        + " bytes (http.maxBodyBytes); lower Alertmanager's max_alerts or raise the limit");
+        + " bytes (" + limitKey + ")" + (limitKey.startsWith("ingest") ? "; set Alertmanager's max_alerts or raise the limit" : ""));
   }
 
   private static Map<String, String> query(String raw) {
