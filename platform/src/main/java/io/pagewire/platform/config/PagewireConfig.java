@@ -58,6 +58,10 @@ public record PagewireConfig(
     return new PagewireConfig(value, topics, http, ingest, classification, sla, escalation, notifier, users);
   }
 
+  public PagewireConfig withTopics(Topics value) {
+    return new PagewireConfig(kafka, value, http, ingest, classification, sla, escalation, notifier, users);
+  }
+
   public PagewireConfig withHttp(Http value) {
     return new PagewireConfig(kafka, topics, value, ingest, classification, sla, escalation, notifier, users);
   }

@@ -53,6 +53,7 @@ public final class HttpApi implements AutoCloseable {
   static final int HEADER_BYTES = 16 * 1024;
   static final long IDLE_MILLIS = 30_000;
   static final long MIN_BYTES_PER_SECOND = 1024;
+  static final long DRAIN_BYTES = 8L * 1024 * 1024;
 
   private final PagewireConfig.Http config;
   private final Authenticator authenticator;
@@ -175,8 +176,36 @@ public final class HttpApi implements AutoCloseable {
         log.error("request {} {} {} failed", requestId, request.getMethod(), loggable(request.getHttpURI().getPath()), e);
         answer = error(500, "internal_error", "the request failed; see the server log for request " + requestId, requestId);
       }
+      drain(request, response);
       write(request, response, callback, answer, requestId);
       return true;
+    }
+  }
+
+  /**
+   * Reads what the handler left of the body (one answered before reading it: 401, 413, a GET
+   * with a body), at most {@value #DRAIN_BYTES} bytes, so the client, still sending, gets the
+   * answer instead of a reset connection; beyond that the connection is closed after the answer.
+   */
+  private static void drain(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response) {
+    long length = request.getLength();
+    if (length > DRAIN_BYTES) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      return;
+    }
+    try (InputStream rest = org.eclipse.jetty.server.Request.asInputStream(request)) {
+      long skipped = 0;
+      byte[] buffer = new byte[16 * 1024];
+      int n;
+      while ((n = rest.read(buffer)) >= 0) {
+        skipped += n;
+        if (skipped > DRAIN_BYTES) {
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
   }
 
