@@ -109,12 +109,15 @@ public final class IngestService implements Service {
   }
 
   /**
-   * The producer settings: {@link KafkaSettings#producer} (acks=all, idempotent), with every
+   * The producer settings: {@link KafkaSettings#producer} (acks=all, idempotent) lingering 1 ms, with every
    * blocking bound ({@code max.block.ms}, {@code delivery.timeout.ms}) set to
    * {@code ingest.ackTimeout}, so no send outlives the webhook that waits for it.
    */
   static Properties producerProperties(PagewireConfig config) {
     Properties props = KafkaSettings.producer(config, CLIENT_ID);
+    // Every webhook waits for its records' acknowledgement, so lingering adds straight to its
+    // answer time; records of concurrent webhooks still share batches while requests are in flight.
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
     long timeout = Math.max(1, config.ingest().ackTimeout().toMillis());
     long linger = Long.parseLong(String.valueOf(props.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "0")));
     // Kafka refuses delivery.timeout.ms < linger.ms + request.timeout.ms.
