@@ -86,6 +86,11 @@ final class Pipeline implements AutoCloseable {
     return http.port();
   }
 
+  /** Every route the HTTP API answers. */
+  List<io.pagewire.platform.http.RouteInfo> routeTable() {
+    return http.routeTable();
+  }
+
   boolean ready() {
     return services.stream().allMatch(Service::ready);
   }

@@ -53,6 +53,7 @@ public final class HttpApi implements AutoCloseable {
   static final int HEADER_BYTES = 16 * 1024;
   static final long IDLE_MILLIS = 30_000;
   static final long MIN_BYTES_PER_SECOND = 1024;
+  static final long DRAIN_BYTES = 8L * 1024 * 1024;
 
   private final PagewireConfig.Http config;
   private final Authenticator authenticator;
@@ -175,8 +176,36 @@ public final class HttpApi implements AutoCloseable {
         log.error("request {} {} {} failed", requestId, request.getMethod(), loggable(request.getHttpURI().getPath()), e);
         answer = error(500, "internal_error", "the request failed; see the server log for request " + requestId, requestId);
       }
+      drain(request, response);
       write(request, response, callback, answer, requestId);
       return true;
+    }
+  }
+
+  /**
+   * Reads what the handler left of the body (one answered before reading it: 401, 413, a GET
+   * with a body), at most {@value #DRAIN_BYTES} bytes, so the client, still sending, gets the
+   * answer instead of a reset connection; beyond that the connection is closed after the answer.
+   */
+  private static void drain(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response) {
+    long length = request.getLength();
+    if (length > DRAIN_BYTES) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      return;
+    }
+    try (InputStream rest = org.eclipse.jetty.server.Request.asInputStream(request)) {
+      long skipped = 0;
+      byte[] buffer = new byte[16 * 1024];
+      int n;
+      while ((n = rest.read(buffer)) >= 0) {
+        skipped += n;
+        if (skipped > DRAIN_BYTES) {
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
   }
 
@@ -271,11 +300,16 @@ public final class HttpApi implements AutoCloseable {
   /** The body of one request, read at most to a limit. */
   private record Body(org.eclipse.jetty.server.Request exchange, long defaultLimit) implements Request.BodySource {
     @Override
-    public InputStream open(long limit) {
+    public InputStream open(long limit, String limitKey) {
       if (exchange.getLength() > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
-      return new BoundedInputStream(org.eclipse.jetty.server.Request.asInputStream(exchange), limit);
+      return new BoundedInputStream(org.eclipse.jetty.server.Request.asInputStream(exchange), limit, limitKey);
+    }
+
+    @Override
+    public long declaredLength() {
+      return exchange.getLength();
     }
   }
 
@@ -283,18 +317,20 @@ public final class HttpApi implements AutoCloseable {
   private static final class BoundedInputStream extends InputStream {
     private final InputStream in;
     private final long limit;
+    private final String limitKey;
     private long read;
 
-    BoundedInputStream(InputStream in, long limit) {
+    BoundedInputStream(InputStream in, long limit, String limitKey) {
       this.in = in;
       this.limit = limit;
+      this.limitKey = limitKey;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0 && ++read > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
       return b;
     }
@@ -303,7 +339,7 @@ public final class HttpApi implements AutoCloseable {
     public int read(byte[] buffer, int offset, int length) throws IOException {
       int n = in.read(buffer, offset, (int) Math.min(length, limit - read + 1));
       if (n > 0 && (read += n) > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
       return n;
     }
@@ -332,9 +368,9 @@ public final class HttpApi implements AutoCloseable {
     return new HttpError(400, "unreadable_body", "the body could not be read: " + e.getMessage());
   }
 
-  static HttpError tooLarge(long limit) {
+  static HttpError tooLarge(long limit, String limitKey) {
     return new HttpError(413, "payload_too_large", "the body is larger than the limit of " + limit
-        + " bytes (http.maxBodyBytes); lower Alertmanager's max_alerts or raise the limit");
+        + " bytes (" + limitKey + ")" + (limitKey.startsWith("ingest") ? "; set Alertmanager's max_alerts or raise the limit" : ""));
   }
 
   private static Map<String, String> query(String raw) {

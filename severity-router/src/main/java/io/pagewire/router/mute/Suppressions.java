@@ -98,7 +98,7 @@ public final class Suppressions {
     });
   }
 
-  // RE2/J refuses lookaround such as (?!); no alert has a label __never__ with a NUL in its value.
-  private static final Matchers NEVER =
-      new Matchers(List.of(LabelMatcher.of("__never__", LabelMatcher.Op.EQUAL, "\u0000never")));
+  // A label's value is "" or more: no value is both empty and not empty (RE2 has no "(?!)").
+  private static final Matchers NEVER = new Matchers(List.of(
+      LabelMatcher.of("__never__", LabelMatcher.Op.EQUAL, ""), LabelMatcher.of("__never__", LabelMatcher.Op.NOT_EQUAL, "")));
 }
