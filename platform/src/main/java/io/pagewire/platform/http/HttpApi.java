@@ -269,9 +269,9 @@ public final class HttpApi implements AutoCloseable {
       Request request = new Request(method, path, params, new LinkedHashMap<>(query), headers, requestId(),
           route.scope() == null ? Principal.PUBLIC : principal, new Request.BodySource() {
             @Override
-            public InputStream open(long limit) {
+            public InputStream open(long limit, String limitKey) {
               if (body.length > limit) {
-                throw tooLarge(limit);
+                throw tooLarge(limit, limitKey);
               }
               return new java.io.ByteArrayInputStream(body);
             }
@@ -279,6 +279,11 @@ public final class HttpApi implements AutoCloseable {
             @Override
             public long defaultLimit() {
               return config.maxBodyBytes();
+            }
+
+            @Override
+            public long declaredLength() {
+              return body.length;
             }
           });
       return route.handler().handle(request);
