@@ -104,13 +104,15 @@ public final class Console implements AutoCloseable {
       api.route("GET", "/incidents/{id}", r -> page(r, "Incident " + r.pathParam("id"), "",
           (s, q) -> incidents.incidentBody(r.pathParam("id"), s)));
       api.route("GET", "/console/incidents/{id}/detail", r -> fragment(r, s -> incidents.detail(r.pathParam("id"), s.principal())));
-      api.route("POST", "/console/incidents/{id}/{command}", r -> post(r,
-          (s, form) -> incidents.command(r.pathParam("id"), r.pathParam("command"), form, s.principal())));
+      for (String command : IncidentPages.COMMANDS) {
+        api.route("POST", "/console/incidents/{id}/" + command, r -> post(r,
+            (s, form) -> incidents.command(r.pathParam("id"), command, form, s.principal())));
+      }
       api.route("GET", "/console/events", this::events);
       api.route("GET", "/oncall", r -> page(r, "On call", "/oncall", (s, q) -> operations.onCallBody(s)));
       api.route("POST", "/console/oncall/overrides", r -> post(r, (s, form) -> operations.addOverride(form, s.principal(), s)));
-      api.route("POST", "/console/oncall/overrides/{schedule}/{id}/delete", r -> post(r,
-          (s, form) -> operations.removeOverride(r.pathParam("schedule"), r.pathParam("id"), s.principal(), s)));
+      api.route("POST", "/console/oncall/overrides/{name}/{id}/delete", r -> post(r,
+          (s, form) -> operations.removeOverride(r.pathParam("name"), r.pathParam("id"), s.principal(), s)));
     }
     if (escalation == null) {
       // No incidents here (e.g. `pagewire service severity-router`): the console starts at its first page.

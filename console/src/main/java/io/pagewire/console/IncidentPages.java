@@ -27,7 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -44,7 +43,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 final class IncidentPages {
 
   /** Commands the console sends, by path segment of {@code /api/v1/incidents/{id}/...}. */
-  static final Set<String> COMMANDS = Set.of("acknowledge", "resolve", "escalate", "snooze", "reassign", "notes");
+  static final List<String> COMMANDS = List.of("acknowledge", "resolve", "escalate", "snooze", "reassign", "notes");
   /** Resolved incidents listed below the open ones. */
   static final int RESOLVED_SHOWN = 25;
   /** Most resolved incidents looked at when filtering for resolved ones. */
