@@ -85,11 +85,22 @@ final class IncidentFeed implements AutoCloseable {
 
   /** The {@code limit} most recently resolved incidents, newest first. */
   List<Status> recentlyResolved(int limit) {
-    return statuses.values().stream()
-        .filter(s -> s.status() == IncidentStatus.RESOLVED)
-        .sorted(Comparator.comparingLong(Status::atMillis).reversed())
-        .limit(limit)
-        .toList();
+    if (limit <= 0) {
+      return List.of();
+    }
+    // The newest `limit` of ~10,000: a bounded heap (oldest on top) instead of sorting them all.
+    java.util.PriorityQueue<Status> newest = new java.util.PriorityQueue<>(limit + 1, Comparator.comparingLong(Status::atMillis));
+    for (Status s : statuses.values()) {
+      if (s.status() == IncidentStatus.RESOLVED && (newest.size() < limit || s.atMillis() > newest.peek().atMillis())) {
+        newest.add(s);
+        if (newest.size() > limit) {
+          newest.poll();
+        }
+      }
+    }
+    List<Status> sorted = new ArrayList<>(newest);
+    sorted.sort(Comparator.comparingLong(Status::atMillis).reversed());
+    return sorted;
   }
 
   /**
