@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +57,11 @@ import org.slf4j.LoggerFactory;
  * large), with the path and the limit, e.g. {@code alerts[3].annotations.description: is 20000
  * bytes, over the limit of 16384 bytes (ingest.limits.maxAnnotationValueBytes)}: those bounds keep
  * every record downstream far below Kafka's record limit. See {@link WebhookParser}.
- * Credentials (401) and the body size limit (413) are enforced by {@link HttpApi}.
+ * Credentials (401) are checked by {@link HttpApi}; the body may be up to
+ * {@code ingest.maxBodyBytes} (32 MiB: a group of 10,000 alerts as Alertmanager sends it is
+ * about 7 MB; 413 beyond), and is parsed as a stream, each alert sent to Kafka as it is read. An
+ * invalid alert ends the parse with a 400 naming it; the alerts before it are written (Alertmanager
+ * does not resend a webhook answered 4xx, so this loses less than refusing them all).
  *
  * <p>Metrics: {@code pagewire.ingest.alerts} (alerts acknowledged by Kafka),
  * {@code pagewire.ingest.requests} tagged {@code status} (the answers of this route; 401 and 413
@@ -74,6 +79,9 @@ public final class IngestService implements Service {
 
   private final Duration ackTimeout;
   private final PagewireConfig.IngestLimits limits;
+  private final long maxBodyBytes;
+  /** Bounds the webhook bodies held at once to twice {@code ingest.maxBodyBytes}, in KiB. */
+  private final Semaphore bodyBudget;
   private final Supplier<Producer<String, Alert>> producerFactory;
   private final Clock clock;
   private final MeterRegistry metrics;
@@ -91,6 +99,8 @@ public final class IngestService implements Service {
     this.clock = Clock.systemUTC();
     this.ackTimeout = config.ingest().ackTimeout();
     this.limits = config.ingest().limits();
+    this.maxBodyBytes = config.ingest().maxBodyBytes();
+    this.bodyBudget = new Semaphore(budgetPermits(2 * maxBodyBytes));
     this.metrics = metrics;
     this.acceptedAlerts = Counter.builder("pagewire.ingest.alerts")
         .description("Alerts received by webhook and acknowledged by Kafka")
@@ -102,12 +112,15 @@ public final class IngestService implements Service {
   }
 
   /**
-   * The producer settings: {@link KafkaSettings#producer} (acks=all, idempotent), with every
+   * The producer settings: {@link KafkaSettings#producer} (acks=all, idempotent) lingering 1 ms, with every
    * blocking bound ({@code max.block.ms}, {@code delivery.timeout.ms}) set to
    * {@code ingest.ackTimeout}, so no send outlives the webhook that waits for it.
    */
   static Properties producerProperties(PagewireConfig config) {
     Properties props = KafkaSettings.producer(config, CLIENT_ID);
+    // Every webhook waits for its records' acknowledgement, so lingering adds straight to its
+    // answer time; records of concurrent webhooks still share batches while requests are in flight.
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
     long timeout = Math.max(1, config.ingest().ackTimeout().toMillis());
     long linger = Long.parseLong(String.valueOf(props.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "0")));
     // Kafka refuses delivery.timeout.ms < linger.ms + request.timeout.ms.
@@ -181,65 +194,139 @@ public final class IngestService implements Service {
 
   private Response receive(Request request) {
     Instant receivedAt = clock.instant();
-    List<Alert> alerts;
+    Producer<String, Alert> p = producer;
+    if (p == null) {
+      throw kafkaUnavailable("the ingest service is not started");
+    }
+    long declared = request.declaredLength();
+    int permits = budgetPermits(declared >= 0 ? Math.min(declared, maxBodyBytes) : maxBodyBytes);
     try {
-      alerts = WebhookParser.parse(request.body(), receivedAt, request.requestId(), limits);
-    } catch (InvalidWebhookException e) {
-      throw new HttpError(400, "invalid_payload", e.getMessage());
+      if (!bodyBudget.tryAcquire(permits, ackTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new HttpError(503, "busy", "other webhooks hold " + (2 * maxBodyBytes) + " bytes of bodies (twice"
+            + " ingest.maxBodyBytes); the webhook was not accepted and Alertmanager will retry it");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw kafkaUnavailable("interrupted");
     }
-    if (!alerts.isEmpty()) {
-      publish(alerts);
+    try {
+      byte[] body = request.body(maxBodyBytes, "ingest.maxBodyBytes");
+      Publication publication = new Publication(p, System.nanoTime());
+      int count;
+      try {
+        count = WebhookParser.parse(body, receivedAt, request.requestId(), limits, publication::send);
+      } catch (InvalidWebhookException e) {
+        publication.awaitQuietly();
+        throw new HttpError(400, "invalid_payload", e.getMessage());
+      }
+      publication.await();
+      acceptedAlerts.increment(count);
+      log.debug("webhook accepted: requestId={} alerts={}", request.requestId(), count);
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("accepted", count);
+      answer.put("requestId", request.requestId());
+      return Response.ok(answer);
+    } finally {
+      bodyBudget.release(permits);
     }
-    acceptedAlerts.increment(alerts.size());
-    log.debug("webhook accepted: requestId={} alerts={} receiver={}", request.requestId(), alerts.size(),
-        alerts.isEmpty() ? "" : alerts.get(0).getReceiver());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("accepted", alerts.size());
-    body.put("requestId", request.requestId());
-    return Response.ok(body);
   }
 
   /**
    * Sends every alert and waits, within {@code ingest.ackTimeout} in all, until Kafka acknowledged
-   * each; throws {@link HttpError} 503 (413 for a record Kafka refuses as too large) when not.
+   * each; throws {@link HttpError} 503 (413 for a record Kafka refuses as too large) when not. For
+   * the other entry points (PagerDuty events, heartbeats), whose bodies hold a few alerts.
    */
   void publish(List<Alert> alerts) {
     Producer<String, Alert> p = producer;
     if (p == null) {
       throw kafkaUnavailable("the ingest service is not started");
     }
-    long started = System.nanoTime();
-    long deadline = started + ackTimeout.toNanos();
-    try {
-      List<Future<RecordMetadata>> acks = new ArrayList<>(alerts.size());
-      for (Alert alert : alerts) {
+    Publication publication = new Publication(p, System.nanoTime());
+    alerts.forEach(publication::send);
+    publication.await();
+  }
+
+  /** The budget counts KiB, so that 2 × 32 MiB fits in an int of permits. */
+  private static int budgetPermits(long bytes) {
+    return (int) Math.max(1, (bytes + 1023) / 1024);
+  }
+
+  /**
+   * The records of one webhook, sent as the parser reads them (memory: the producer's buffer, not
+   * the whole group), then waited for, within {@code ackTimeout} in all.
+   */
+  private final class Publication {
+    private final Producer<String, Alert> producer;
+    private final long started;
+    private final long deadline;
+    private final List<Future<RecordMetadata>> acks = new ArrayList<>();
+
+    Publication(Producer<String, Alert> producer, long started) {
+      this.producer = producer;
+      this.started = started;
+      this.deadline = started + ackTimeout.toNanos();
+    }
+
+    void send(Alert alert) {
+      try {
         if (System.nanoTime() - deadline >= 0) {
           throw new TimeoutException();
         }
-        Future<RecordMetadata> ack = p.send(new ProducerRecord<>(Topics.ALERTS.name(), alert.getFingerprint(), alert));
+        Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(Topics.ALERTS.name(), alert.getFingerprint(), alert));
         if (ack.isDone()) {
           // A send that failed at once (no metadata within max.block.ms) would fail the next one
           // the same way after blocking again: give up now.
           ack.get();
         }
         acks.add(ack);
+      } catch (Exception e) {
+        throw answerFor(e);
       }
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
-    } catch (TimeoutException e) {
-      throw kafkaUnavailable("Kafka did not acknowledge the alerts within " + Durations.format(ackTimeout)
-          + " (ingest.ackTimeout)");
-    } catch (ExecutionException e) {
-      throw failed(e.getCause());
-    } catch (KafkaException | IllegalStateException e) {
-      throw failed(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw kafkaUnavailable("interrupted while waiting for Kafka");
     }
-    ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    metadataFetched = true;
+
+    /** Waits until Kafka acknowledged every record sent. */
+    void await() {
+      try {
+        for (Future<RecordMetadata> ack : acks) {
+          ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+      } catch (Exception e) {
+        throw answerFor(e);
+      }
+      if (!acks.isEmpty()) {
+        ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        metadataFetched = true;
+      }
+    }
+
+    /** After a 400: the alerts before the invalid one were sent; their outcome does not change the answer. */
+    void awaitQuietly() {
+      try {
+        await();
+      } catch (HttpError e) {
+        log.warn("the alerts before an invalid one were not all acknowledged: {}", e.getMessage());
+      }
+    }
+  }
+
+  private HttpError answerFor(Exception e) {
+    try {
+      throw e;
+    } catch (HttpError error) {
+      return error;
+    } catch (TimeoutException timeout) {
+      return kafkaUnavailable("Kafka did not acknowledge the alerts within " + Durations.format(ackTimeout)
+          + " (ingest.ackTimeout)");
+    } catch (ExecutionException execution) {
+      return failed(execution.getCause());
+    } catch (KafkaException | IllegalStateException kafka) {
+      return failed(kafka);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return kafkaUnavailable("interrupted while waiting for Kafka");
+    } catch (Exception other) {
+      return failed(other);
+    }
   }
 
   private static HttpError failed(Throwable cause) {

@@ -97,7 +97,7 @@ class IngestServiceIT {
     return PagewireConfig.defaults()
         .withKafka(bootstrap, Files.createTempDirectory("ingest-it-state"))
         .withHttp(new PagewireConfig.Http("127.0.0.1", 0, MAX_BODY_BYTES, auth, null))
-        .withIngest(new PagewireConfig.Ingest(ackTimeout));
+        .withIngest(new PagewireConfig.Ingest(ackTimeout, null, MAX_BODY_BYTES));
   }
 
   static HttpApi startApi(PagewireConfig.Http http, IngestService ingest) throws IOException {
@@ -226,6 +226,50 @@ class IngestServiceIT {
     assertThat(error.get("requestId").asText()).isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
     assertThat(metrics.counter("pagewire.ingest.alerts").count()).as("no alert of the webhook is accepted")
         .isEqualTo(alertsBefore);
+  }
+
+  // ---- a whole Alertmanager group ----
+
+  /**
+   * Alertmanager sends a group in one webhook (with {@code max_alerts: 0}, the default) and drops
+   * it for good when answered 4xx. 10,000 alerts shaped like this body measured 7,207,054 bytes as
+   * Alertmanager 0.25 sent them; the default {@code ingest.maxBodyBytes} (32 MiB) takes them.
+   */
+  @Test
+  void shouldAcceptAGroupOfTenThousandAlertsWithTheDefaultLimits() throws Exception {
+    PagewireConfig defaults = PagewireConfig.defaults()
+        .withKafka(kafka.bootstrapServers(), Files.createTempDirectory("ingest-it-group"));
+    try (IngestService group = new IngestService(defaults, new SimpleMeterRegistry());
+         HttpApi api = new HttpApi(defaults.http().withPort(0))) {
+      group.routes(api);
+      group.start();
+      api.start();
+      byte[] body = tenThousandAlerts();
+
+      HttpResponse<String> response = post(api, body, Map.of());
+
+      assertThat(body.length).isGreaterThan(7_000_000);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(Json.MAPPER.readTree(response.body()).get("accepted").asInt()).isEqualTo(10_000);
+    }
+  }
+
+  private static byte[] tenThousandAlerts() {
+    StringBuilder body = new StringBuilder("{\"receiver\":\"pagewire\",\"status\":\"firing\",\"alerts\":[");
+    for (int i = 0; i < 10_000; i++) {
+      body.append(i > 0 ? "," : "").append("""
+          {"status":"firing","labels":{"alertname":"HighCPU","instance":"host-%1$d.prod.example.com:9100","job":"node",\
+          "namespace":"prod","pod":"checkout-7d9f8b6c5-%1$05d","service":"checkout","severity":"warning"},\
+          "annotations":{"description":"CPU usage on host-%1$d.prod.example.com:9100 has been above 90%% for 5 minutes.",\
+          "runbook_url":"https://runbooks.example.com/node/high-cpu","summary":"CPU above 90%% on host-%1$d"},\
+          "startsAt":"2026-12-01T23:00:00.000Z","endsAt":"0001-01-01T00:00:00Z",\
+          "generatorURL":"http://prometheus.example.com:9090/graph?g0.expr=100+-+%%28avg+by%%28instance%%29+%%28rate%%28node_cpu_seconds_total%%7Bmode%%3D%%22idle%%22%%7D%%5B5m%%5D%%29%%29+%%2A+100%%29+%%3E+90&g0.tab=1",\
+          "fingerprint":"%2$016x"}""".formatted(i, i + 1));
+    }
+    body.append("],\"groupLabels\":{\"alertname\":\"HighCPU\"},\"commonLabels\":{\"alertname\":\"HighCPU\"},")
+        .append("\"commonAnnotations\":{},\"externalURL\":\"http://alertmanager:9093\",\"version\":\"4\",")
+        .append("\"groupKey\":\"{}:{alertname=\\\"HighCPU\\\"}\",\"truncatedAlerts\":0}");
+    return body.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   // ---- 413 ----

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code scripts/bench storm|sustained|streams|notifier|replay [--jar JAR] [options]}: measures the launcher jar
+ * {@code scripts/bench storm|sustained|streams|notifier|replay|ingest|console [--jar JAR] [options]}: measures the launcher jar
  * (default launcher/target/pagewire.jar), each part of the system a child JVM of that jar.
  * Exit status 0 when every target passed, 1 when one failed, 2 on a usage error.
  */
@@ -15,7 +15,9 @@ public final class Bench {
              scripts/bench sustained [--jar JAR] [--duration 60] [--rate 2000] [--incidents 50] [--batch 100]
              scripts/bench streams   [--jar JAR] [--alerts 100000] [--groups 10] [--batch 500] [--timeout 300]
              scripts/bench notifier  [--jar JAR] [--pages 1000] [--warmup 1000] [--timeout 120]
-             scripts/bench replay    [--jar JAR] [--events 1000000]""";
+             scripts/bench replay    [--jar JAR] [--events 1000000]
+             scripts/bench ingest    [--jar JAR] [--duration 20] [--connections 16] [--threads 2] [--alerts-per-request 10] [--slow-connections 32]
+             scripts/bench console   [--jar JAR] [--open 500] [--resolved 10000] [--requests 100]""";
 
   private Bench() {}
 
@@ -37,6 +39,8 @@ public final class Bench {
         case "streams" -> StreamsRatioBench.run(jar, options);
         case "notifier" -> NotifierBench.run(jar, options);
         case "replay" -> ReplayBench.run(jar, options);
+        case "ingest" -> IngestBench.run(jar, options);
+        case "console" -> ConsoleBench.run(jar, options);
         default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'\n" + USAGE);
       };
     } catch (IllegalArgumentException e) {

@@ -42,6 +42,11 @@ final class Child implements AutoCloseable {
       }
     }
     command.addAll(args);
+    return start(name, log, command);
+  }
+
+  /** Any program (Alertmanager, wrk), its output in {@code log}. */
+  static Child start(String name, Path log, List<String> command) {
     try {
       Files.createDirectories(log.getParent());
       Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -12,6 +12,17 @@ final class Machine {
 
   private Machine() {}
 
+  /** The path of {@code name} on the PATH; fails saying how to install it. */
+  static String binary(String name, String install) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    throw new IllegalArgumentException(name + " is not installed (" + install + ")");
+  }
+
   static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress("127.0.0.1", 0));

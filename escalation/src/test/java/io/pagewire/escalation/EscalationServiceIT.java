@@ -158,7 +158,7 @@ class EscalationServiceIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> pages("inc-http").containsKey("inc-http/page/1"));
 
     HttpResponse<String> ack = call.apply(HttpRequest.newBuilder(URI.create(base + "/inc-http/acknowledge"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"actor\": \"alice\", \"note\": \"on it\"}")));
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"actor\": \"alice\", \"note\": \"on it\"}")));
     assertThat(ack.statusCode()).isEqualTo(202);
     JsonNode accepted = Json.MAPPER.readTree(ack.body());
     assertThat(accepted.path("incidentId").asText()).isEqualTo("inc-http");
@@ -237,7 +237,7 @@ class EscalationServiceIT {
 
     // A note with alice's own token: the actor is alice, whatever the body claims.
     HttpResponse<String> noted = call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/notes"))
-        .header("Authorization", "Bearer alice-token").POST(HttpRequest.BodyPublishers.ofString(
+        .header("Authorization", "Bearer alice-token").header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
             "{\"kind\": \"action_item\", \"text\": \"add a disk alert\", \"owner\": \"bob\", \"due\": \"2026-12-01\", \"actor\": \"mallory\"}")));
     assertThat(noted.statusCode()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(20)).until(() -> incident.apply("inc-link").path("notes").size() == 1);
@@ -278,15 +278,15 @@ class EscalationServiceIT {
     // Snooze for a duration, as alice.
     assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/snooze"))
         .header("Authorization", "Bearer alice-token")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"soon\"}"))).statusCode()).isEqualTo(400);
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"soon\"}"))).statusCode()).isEqualTo(400);
     HttpResponse<String> badIso = call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/snooze"))
         .header("Authorization", "Bearer alice-token")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"P1X\"}")));
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"P1X\"}")));
     assertThat(badIso.statusCode()).isEqualTo(400);
     assertThat(badIso.body()).contains("'P1X' is not a duration");
     assertThat(call.apply(HttpRequest.newBuilder(URI.create(base + "/api/v1/incidents/inc-link/snooze"))
         .header("Authorization", "Bearer alice-token")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"30m\"}"))).statusCode()).isEqualTo(202);
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"for\": \"30m\"}"))).statusCode()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       JsonNode snoozed = incident.apply("inc-link");
       assertThat(snoozed.path("status").asText()).isEqualTo("snoozed");

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pagewire.console.Console;
 import io.pagewire.platform.Service;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpApi;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A set of services sharing one HTTP API, one metrics registry and one Kafka cluster: all four in
- * the demo, or one per process on a real cluster. Adds {@code /healthz}, {@code /readyz} and
- * {@code /metrics} (Prometheus text format).
+ * the demo, or one per process on a real cluster. Adds {@code /healthz}, {@code /readyz},
+ * {@code /metrics} (Prometheus text format) and the web console's pages for the data these
+ * services own ({@link Console}).
  */
 final class Pipeline implements AutoCloseable {
 
@@ -34,6 +36,7 @@ final class Pipeline implements AutoCloseable {
   private final List<Service> services = new ArrayList<>();
   private final List<AutoCloseable> binders = new ArrayList<>();
   private final HttpApi http;
+  private final Console console;
 
   private Pipeline(PagewireConfig config, List<String> names) {
     this.http = new HttpApi(config.http(), config.users());
@@ -57,6 +60,8 @@ final class Pipeline implements AutoCloseable {
         streamsService.recordErrors().bindTo(metrics);
       }
     }
+    console = new Console(config, http, services);
+    console.routes();
     http.route("GET", "/healthz", request -> liveness());
     http.route("GET", "/readyz", request -> readiness());
     http.route("GET", "/metrics", request -> Response.text(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
@@ -95,6 +100,7 @@ final class Pipeline implements AutoCloseable {
     Pipeline pipeline = new Pipeline(config, names);
     try {
       pipeline.services.forEach(Service::start);
+      pipeline.console.start();
       pipeline.http.start();
     } catch (IOException | RuntimeException e) {
       pipeline.close();
@@ -105,6 +111,11 @@ final class Pipeline implements AutoCloseable {
 
   int httpPort() {
     return http.port();
+  }
+
+  /** Every route the HTTP API answers. */
+  List<io.pagewire.platform.http.RouteInfo> routeTable() {
+    return http.routeTable();
   }
 
   boolean ready() {
@@ -128,6 +139,7 @@ final class Pipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    console.close(); // ends the live streams, which hold HTTP threads
     http.close();
     // Reverse start order: stop taking webhooks first, stop delivering last.
     for (int i = services.size() - 1; i >= 0; i--) {

@@ -40,6 +40,10 @@ final class TestPipeline implements AutoCloseable {
     Awaitility.await("pipeline ready").atMost(Duration.ofSeconds(60)).until(pipeline::ready);
   }
 
+  List<io.pagewire.platform.http.RouteInfo> routeTable() {
+    return pipeline.routeTable();
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + pipeline.httpPort();
   }

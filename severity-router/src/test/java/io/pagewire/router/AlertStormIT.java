@@ -172,7 +172,7 @@ class AlertStormIT {
            "endsAt": "%s", "createdBy": "alice", "comment": "failover drill"}""".formatted(now.plusSeconds(3600));
 
       HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base))
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(created.statusCode()).isEqualTo(201);
       String id = Json.MAPPER.readTree(created.body()).get("id").asText();
 
@@ -192,7 +192,7 @@ class AlertStormIT {
           HttpResponse.BodyHandlers.ofString()).body().contains("\"expired\""));
       assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/" + id)).DELETE().build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(409);
-      assertThat(http.send(HttpRequest.newBuilder(URI.create(base)).POST(HttpRequest.BodyPublishers.ofString(
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
           "{\"matchers\": [\"service=~\\\"db(\\\"\"], \"endsAt\": \"" + now.plusSeconds(60) + "\"}")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
       assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/nope")).DELETE().build(),

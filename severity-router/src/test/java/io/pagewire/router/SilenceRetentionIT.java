@@ -79,12 +79,12 @@ class SilenceRetentionIT {
 
       for (String body : List.of(longComment, manyMatchers)) {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(silences)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(answer.body()).contains("field_too_long");
       }
       HttpResponse<String> comment = http.send(HttpRequest.newBuilder(silences)
-          .POST(HttpRequest.BodyPublishers.ofString(longComment)).build(), HttpResponse.BodyHandlers.ofString());
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(longComment)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(comment.body()).contains("comment: at most " + TextBounds.NOTE_BYTES + " bytes");
     }
   }

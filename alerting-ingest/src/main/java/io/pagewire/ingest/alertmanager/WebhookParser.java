@@ -1,9 +1,10 @@
 package io.pagewire.ingest.alertmanager;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.pagewire.platform.config.PagewireConfig.IngestLimits;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads the body of an Alertmanager webhook (payload {@code "version": "4"}) into one
@@ -69,7 +71,6 @@ public final class WebhookParser {
   private static final int EXCERPT_CHARS = 64;
 
   private static final ObjectReader READER = Json.MAPPER.reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
   /** RFC 3339 {@code date-time}: seconds required, 0-9 fraction digits, {@code Z} or a numeric offset. */
@@ -114,33 +115,136 @@ public final class WebhookParser {
    */
   public static List<Alert> parse(byte[] body, Instant receivedAt, String requestId, IngestLimits limits)
       throws InvalidWebhookException {
-    JsonNode root = readTree(body);
-    if (!root.isObject()) {
-      throw new InvalidWebhookException("body", "expected a JSON object, got " + describe(root));
+    List<Alert> parsed = new ArrayList<>();
+    parse(body, receivedAt, requestId, limits, parsed::add);
+    return parsed;
+  }
+
+  /**
+   * Parses one webhook body as a stream, handing each alert to {@code sink} as soon as it is
+   * read, so memory stays bounded by the body's bytes plus one alert, however many alerts the
+   * group has (a JSON tree of the whole body would take several times the body). A first pass
+   * checks the whole body's syntax and reads its top-level fields ({@code externalURL} follows
+   * {@code alerts} in Alertmanager's bodies); a second reads one alert at a time. An alert that
+   * is invalid ends the parse with its path; the alerts before it have reached {@code sink}.
+   *
+   * @return how many alerts reached {@code sink}
+   */
+  public static int parse(byte[] body, Instant receivedAt, String requestId, IngestLimits limits, Consumer<Alert> sink)
+      throws InvalidWebhookException {
+    Envelope envelope = envelope(body, limits);
+    int count = 0;
+    try (JsonParser parser = READER.createParser(body)) {
+      parser.nextToken();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (!field.equals("alerts")) {
+          parser.skipChildren();
+          continue;
+        }
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          String path = "alerts[" + count + "]";
+          Alert alert = parseAlert(READER.readTree(parser), path, receivedAt, requestId, envelope.receiver(),
+              envelope.externalUrl(), limits);
+          int encoded = encodedSize(alert);
+          if (encoded > limits.maxAlertBytes()) {
+            throw new InvalidWebhookException(path, "encodes to " + encoded + " bytes, over the limit of "
+                + limits.maxAlertBytes() + " bytes for one alert (ingest.limits.maxAlertBytes); shorten its labels or annotations");
+          }
+          sink.accept(alert);
+          count++;
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw notJson(e);
+    } catch (IOException e) {
+      throw new InvalidWebhookException("body", "is not readable JSON: " + excerpt(e.getMessage()));
     }
-    String receiver = bounded(optionalString(root, "receiver", "receiver"), "receiver",
-        limits.maxReceiverBytes(), "maxReceiverBytes");
-    String externalUrl = bounded(optionalString(root, "externalURL", "externalURL"), "externalURL",
-        limits.maxUrlBytes(), "maxUrlBytes");
-    JsonNode alerts = root.get("alerts");
-    if (alerts == null || alerts.isNull()) {
+    return count;
+  }
+
+  /** The top-level fields of a webhook. */
+  private record Envelope(String receiver, String externalUrl) {}
+
+  /** Reads the body once without building it: its syntax, its top-level fields, and that {@code alerts} is an array. */
+  private static Envelope envelope(byte[] body, IngestLimits limits) throws InvalidWebhookException {
+    String receiver = "";
+    String externalUrl = "";
+    boolean alerts = false;
+    try (JsonParser parser = READER.createParser(body)) {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        throw new InvalidWebhookException("body", "is empty; expected a JSON object");
+      }
+      if (token != JsonToken.START_OBJECT) {
+        throw new InvalidWebhookException("body", "expected a JSON object, got " + describeCurrent(parser));
+      }
+      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        token = parser.nextToken();
+        switch (field) {
+          case "receiver" -> receiver = bounded(scalarString(parser, "receiver"), "receiver",
+              limits.maxReceiverBytes(), "maxReceiverBytes");
+          case "externalURL" -> externalUrl = bounded(scalarString(parser, "externalURL"), "externalURL",
+              limits.maxUrlBytes(), "maxUrlBytes");
+          case "alerts" -> {
+            if (token == JsonToken.VALUE_NULL) {
+              break;
+            }
+            if (token != JsonToken.START_ARRAY) {
+              throw new InvalidWebhookException("alerts", "expected an array, got " + describeCurrent(parser));
+            }
+            alerts = true;
+            parser.skipChildren();
+          }
+          default -> parser.skipChildren();
+        }
+      }
+      if (parser.nextToken() != null) {
+        JsonLocation at = parser.currentTokenLocation();
+        throw new InvalidWebhookException("body", "is not valid JSON at line " + at.getLineNr() + ", column "
+            + at.getColumnNr() + ": content after the end of the object");
+      }
+    } catch (JsonProcessingException e) {
+      throw notJson(e);
+    } catch (IOException e) {
+      throw new InvalidWebhookException("body", "is not readable JSON: " + excerpt(e.getMessage()));
+    }
+    if (!alerts) {
       throw new InvalidWebhookException("alerts", "is missing; an Alertmanager webhook has an \"alerts\" array");
     }
-    if (!alerts.isArray()) {
-      throw new InvalidWebhookException("alerts", "expected an array, got " + describe(alerts));
+    return new Envelope(receiver, externalUrl);
+  }
+
+  /** The current string value, "" for null; anything else is named in the error. */
+  private static String scalarString(JsonParser parser, String path) throws IOException, InvalidWebhookException {
+    JsonToken token = parser.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return "";
     }
-    List<Alert> parsed = new ArrayList<>(alerts.size());
-    for (int i = 0; i < alerts.size(); i++) {
-      String path = "alerts[" + i + "]";
-      Alert alert = parseAlert(alerts.get(i), path, receivedAt, requestId, receiver, externalUrl, limits);
-      int encoded = encodedSize(alert);
-      if (encoded > limits.maxAlertBytes()) {
-        throw new InvalidWebhookException(path, "encodes to " + encoded + " bytes, over the limit of "
-            + limits.maxAlertBytes() + " bytes for one alert (ingest.limits.maxAlertBytes); shorten its labels or annotations");
-      }
-      parsed.add(alert);
+    if (token != JsonToken.VALUE_STRING) {
+      throw new InvalidWebhookException(path, "expected a string, got " + describeCurrent(parser));
     }
-    return parsed;
+    return parser.getText();
+  }
+
+  /** {@link #describe} of the current value, without reading a container into memory. */
+  private static String describeCurrent(JsonParser parser) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == JsonToken.START_OBJECT) {
+      return "an object";
+    }
+    if (token == JsonToken.START_ARRAY) {
+      return "an array";
+    }
+    return describe(READER.readTree(parser));
+  }
+
+  private static InvalidWebhookException notJson(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return new InvalidWebhookException("body", "is not valid JSON" + where + ": " + excerpt(e.getOriginalMessage()));
   }
 
   /**
@@ -322,23 +426,6 @@ public final class WebhookParser {
       throw new InvalidWebhookException(path, "expected a string, got " + describe(node));
     }
     return node.asText();
-  }
-
-  private static JsonNode readTree(byte[] body) throws InvalidWebhookException {
-    JsonNode root;
-    try {
-      root = READER.readTree(body);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new InvalidWebhookException("body", "is not valid JSON" + where + ": " + excerpt(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw new InvalidWebhookException("body", "is not readable JSON: " + excerpt(e.getMessage()));
-    }
-    if (root == null || root.isMissingNode()) {
-      throw new InvalidWebhookException("body", "is empty; expected a JSON object");
-    }
-    return root;
   }
 
   /** A short, bounded rendering of a value for error messages: the sender may echo it to people. */

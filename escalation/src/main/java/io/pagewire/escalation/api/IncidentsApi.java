@@ -317,7 +317,7 @@ public final class IncidentsApi implements AutoCloseable {
   private Response describeLink(Request request) {
     LinkSigner.Link link = validLink(request.pathParam("token"));
     IncidentState incident = findLocal(link.incidentId()).orElse(null);
-    String title = incident != null ? incident.getTitle() : remote(link.incidentId(), request).path("title").asText();
+    String title = incident != null ? incident.getTitle() : remoteByLink(link, request).path("title").asText();
     if (!acceptsHtml(request)) {
       Map<String, Object> answer = new LinkedHashMap<>();
       answer.put("incidentId", link.incidentId());
@@ -338,7 +338,9 @@ public final class IncidentsApi implements AutoCloseable {
   private Response followLink(Request request) {
     LinkSigner.Link link = validLink(request.pathParam("token"));
     CommandType type = link.action().equals(LinkSigner.ACKNOWLEDGE) ? CommandType.ACKNOWLEDGE : CommandType.RESOLVE;
-    exists(link.incidentId(), request);
+    if (findLocal(link.incidentId()).isEmpty()) {
+      remoteByLink(link, request);
+    }
     IncidentCommand command = IncidentCommand.newBuilder()
         .setCommandId(UUID.randomUUID().toString())
         .setIncidentId(link.incidentId())
@@ -400,19 +402,35 @@ public final class IncidentsApi implements AutoCloseable {
     return forward(owner.get(), request, "/api/v1/incidents/" + URLEncoder.encode(incidentId, StandardCharsets.UTF_8));
   }
 
+  /**
+   * What the instance holding the link's incident says about the link (404 when none holds it).
+   * A link's request has no credentials: the link's own signature authenticates it there, as
+   * here, so one-click links work on whichever instance the load balancer picks, with
+   * {@code http.auth} on.
+   */
+  private JsonNode remoteByLink(LinkSigner.Link link, Request request) {
+    Optional<String> owner = localOnly(request) ? Optional.empty() : stores.ownerElsewhere(link.incidentId());
+    if (owner.isEmpty()) {
+      throw HttpError.notFound("no incident " + link.incidentId());
+    }
+    return forward(owner.get(), request, "/api/v1/links/" + URLEncoder.encode(request.pathParam("token"), StandardCharsets.UTF_8));
+  }
+
   /** GETs {@code path} from {@code instance}, with the caller's credentials, answering from its local state only. */
   private JsonNode forward(String instance, Request request, String path) {
     HttpRequest.Builder forwarded = HttpRequest.newBuilder(URI.create("http://" + instance + path))
         .timeout(Duration.ofSeconds(5)).header(LOCAL_ONLY_HEADER, "true").GET();
-    String authorization = request.headers().getFirst("Authorization");
-    if (authorization != null) {
-      forwarded.header("Authorization", authorization);
+    for (String credential : List.of("Authorization", "Cookie")) {
+      String value = request.headers().getFirst(credential);
+      if (value != null) {
+        forwarded.header(credential, value);
+      }
     }
     HttpResponse<String> answer;
     try {
       answer = http.send(forwarded.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      log.warn("instance did not answer: instance={} path={} reason={}", instance, path, e.toString());
+      log.warn("instance did not answer: instance={} path={} reason={}", instance, HttpApi.loggable(path), e.toString());
       throw HttpError.unavailable("the instance holding part of the incidents (" + instance + ") did not answer; retry");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -475,7 +493,7 @@ public final class IncidentsApi implements AutoCloseable {
   }
 
   private static String html(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return io.pagewire.platform.text.Html.escape(text);
   }
 
   private static JsonNode body(Request request) {

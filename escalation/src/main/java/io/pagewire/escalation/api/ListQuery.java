@@ -122,7 +122,7 @@ record ListQuery(IncidentStatus status, Priority priority, String team, Instant 
     } catch (DateTimeParseException notAnInstant) {
       try {
         return now.minus(Durations.parse(since));
-      } catch (IllegalArgumentException notADuration) {
+      } catch (IllegalArgumentException | java.time.DateTimeException notADuration) {
         throw HttpError.badRequest("since must be an instant like 2026-03-01T00:00:00Z or a duration like 24h, not '"
             + since + "'");
       }

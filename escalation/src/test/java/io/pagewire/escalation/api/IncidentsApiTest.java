@@ -228,7 +228,7 @@ class IncidentsApiTest {
 
   private HttpResponse<String> post(String path, String body) throws Exception {
     return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.http.port() + path))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

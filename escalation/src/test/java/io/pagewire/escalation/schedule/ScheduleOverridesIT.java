@@ -90,6 +90,9 @@ class ScheduleOverridesIT {
   private HttpResponse<String> send(String method, String url, String body) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 

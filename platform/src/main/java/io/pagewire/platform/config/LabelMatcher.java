@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * One label matcher with Alertmanager's semantics: {@code name=value}, {@code name!=value},
@@ -22,8 +22,12 @@ import java.util.regex.PatternSyntaxException;
  * <p>The text form is Alertmanager's ({@code amtool}, {@code matchers:} in its routes): the value
  * is either double-quoted (with {@code \"}, {@code \\} and {@code \n} escapes) or bare up to the
  * next comma; several matchers may be written in one string separated by commas, optionally in
- * braces: {@code {severity=~"critical|page", team!=infra}}. Java's regex dialect is used where
- * Alertmanager uses Go's RE2; the common syntax (alternation, classes, repetition) is the same.
+ * braces: {@code {severity=~"critical|page", team!=infra}}.
+ *
+ * <p>Regexes are RE2 (RE2/J), Alertmanager's own dialect (Go's {@code regexp}): matching takes
+ * time linear in the value whatever the regex, so a pathological silence or route such as
+ * {@code (.*.*.*.*)X} cannot stall the router's stream thread; backreferences and lookaround,
+ * which RE2 does not have, are refused as invalid.
  *
  * @param name the label name
  * @param op the operator
@@ -47,7 +51,7 @@ public record LabelMatcher(String name, Op op, String value, Pattern pattern) {
     }
   }
 
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   public LabelMatcher {
     Objects.requireNonNull(op, "op");
@@ -61,7 +65,7 @@ public record LabelMatcher(String name, Op op, String value, Pattern pattern) {
           pattern = Pattern.compile("^(?:" + value + ")$");
         } catch (PatternSyntaxException e) {
           throw new IllegalArgumentException("invalid regex in matcher " + name + op.symbol() + "\"" + value + "\": "
-              + e.getDescription() + " near index " + e.getIndex());
+              + e.getDescription());
         }
       }
     } else {

@@ -62,6 +62,10 @@ public record PagewireConfig(
     return new PagewireConfig(value, topics, http, ingest, classification, sla, escalation, notifier, users, integrations, heartbeats);
   }
 
+  public PagewireConfig withTopics(Topics value) {
+    return new PagewireConfig(kafka, value, http, ingest, classification, sla, escalation, notifier, users);
+  }
+
   public PagewireConfig withHttp(Http value) {
     return new PagewireConfig(kafka, topics, value, ingest, classification, sla, escalation, notifier, users, integrations, heartbeats);
   }
@@ -398,11 +402,21 @@ public record PagewireConfig(
    *
    * @param ackTimeout how long the webhook waits for Kafka before answering 503
    * @param limits how large one alert may be; larger ones are answered 400
+   * @param maxBodyBytes the largest webhook body (413 beyond), default 32 MiB: Alertmanager 0.25
+   *     sends 7.2 MB for a group of 10,000 typical alerts (7 labels, 3 annotations), and drops a
+   *     webhook answered 4xx for good, so the bound is well above that; its {@code max_alerts}
+   *     keeps larger groups under it. At most twice this many body bytes are held at once (503
+   *     beyond, which Alertmanager retries).
    */
-  public record Ingest(Duration ackTimeout, IngestLimits limits) {
+  public record Ingest(Duration ackTimeout, IngestLimits limits, long maxBodyBytes) {
     public Ingest {
       ackTimeout = ackTimeout != null ? ackTimeout : Duration.ofSeconds(10);
       limits = limits != null ? limits : IngestLimits.DEFAULTS;
+      maxBodyBytes = maxBodyBytes > 0 ? maxBodyBytes : 32L * 1024 * 1024;
+    }
+
+    public Ingest(Duration ackTimeout, IngestLimits limits) {
+      this(ackTimeout, limits, 0);
     }
 
     public Ingest(Duration ackTimeout) {

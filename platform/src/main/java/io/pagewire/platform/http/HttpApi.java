@@ -53,6 +53,7 @@ public final class HttpApi implements AutoCloseable {
   static final int HEADER_BYTES = 16 * 1024;
   static final long IDLE_MILLIS = 30_000;
   static final long MIN_BYTES_PER_SECOND = 1024;
+  static final long DRAIN_BYTES = 8L * 1024 * 1024;
 
   private final PagewireConfig.Http config;
   private final Authenticator authenticator;
@@ -172,11 +173,39 @@ public final class HttpApi implements AutoCloseable {
       } catch (HttpError e) {
         answer = error(e.status(), e.code(), e.getMessage(), requestId).withHeaders(e.headers());
       } catch (Exception e) {
-        log.error("request {} {} {} failed", requestId, request.getMethod(), request.getHttpURI().getPath(), e);
+        log.error("request {} {} {} failed", requestId, request.getMethod(), loggable(request.getHttpURI().getPath()), e);
         answer = error(500, "internal_error", "the request failed; see the server log for request " + requestId, requestId);
       }
+      drain(request, response);
       write(request, response, callback, answer, requestId);
       return true;
+    }
+  }
+
+  /**
+   * Reads what the handler left of the body (one answered before reading it: 401, 413, a GET
+   * with a body), at most {@value #DRAIN_BYTES} bytes, so the client, still sending, gets the
+   * answer instead of a reset connection; beyond that the connection is closed after the answer.
+   */
+  private static void drain(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response) {
+    long length = request.getLength();
+    if (length > DRAIN_BYTES) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      return;
+    }
+    try (InputStream rest = org.eclipse.jetty.server.Request.asInputStream(request)) {
+      long skipped = 0;
+      byte[] buffer = new byte[16 * 1024];
+      int n;
+      while ((n = rest.read(buffer)) >= 0) {
+        skipped += n;
+        if (skipped > DRAIN_BYTES) {
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
   }
 
@@ -195,6 +224,7 @@ public final class HttpApi implements AutoCloseable {
         continue;
       }
       Headers headers = headers(exchange.getHeaders());
+      browserGuard.check(method, path, headers, exchange.getLength(), route.scope() == null);
       Principal principal;
       if (route.scope() == null) {
         principal = Principal.PUBLIC;
@@ -204,9 +234,58 @@ public final class HttpApi implements AutoCloseable {
       } else {
         principal = Principal.ANONYMOUS;
       }
-      browserGuard.check(method, headers, exchange.getLength());
       Request request = new Request(method, path, params, query(exchange.getHttpURI().getQuery()), headers,
           requestId, principal, new Body(exchange, config.maxBodyBytes()));
+      return route.handler().handle(request);
+    }
+    if (pathKnown) {
+      throw new HttpError(405, "method_not_allowed", method + " is not supported on " + path);
+    }
+    throw HttpError.notFound("no such path: " + path);
+  }
+
+  /**
+   * Answers a request in this process as the route for {@code method} and {@code path} would over
+   * HTTP, as {@code principal}, which the caller authenticated (the console, by its session): the
+   * console's pages act through the same routes and scope checks as the JSON API. The request has
+   * {@code Content-Type: application/json} and {@code body}. An error answer is thrown as {@link HttpError}.
+   */
+  public Response call(String method, String path, Map<String, String> query, byte[] body, Principal principal) throws Exception {
+    String[] segments = path.split("/", -1);
+    boolean pathKnown = false;
+    for (Route route : routes) {
+      Map<String, String> params = route.match(segments);
+      if (params == null) {
+        continue;
+      }
+      pathKnown = true;
+      if (!route.method().equals(method)) {
+        continue;
+      }
+      if (route.scope() != null) {
+        principal.require(route.scope());
+      }
+      Headers headers = new Headers(Map.of("content-type", List.of(Response.JSON)));
+      Request request = new Request(method, path, params, new LinkedHashMap<>(query), headers, requestId(),
+          route.scope() == null ? Principal.PUBLIC : principal, new Request.BodySource() {
+            @Override
+            public InputStream open(long limit, String limitKey) {
+              if (body.length > limit) {
+                throw tooLarge(limit, limitKey);
+              }
+              return new java.io.ByteArrayInputStream(body);
+            }
+
+            @Override
+            public long defaultLimit() {
+              return config.maxBodyBytes();
+            }
+
+            @Override
+            public long declaredLength() {
+              return body.length;
+            }
+          });
       return route.handler().handle(request);
     }
     if (pathKnown) {
@@ -226,11 +305,16 @@ public final class HttpApi implements AutoCloseable {
   /** The body of one request, read at most to a limit. */
   private record Body(org.eclipse.jetty.server.Request exchange, long defaultLimit) implements Request.BodySource {
     @Override
-    public InputStream open(long limit) {
+    public InputStream open(long limit, String limitKey) {
       if (exchange.getLength() > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
-      return new BoundedInputStream(org.eclipse.jetty.server.Request.asInputStream(exchange), limit);
+      return new BoundedInputStream(org.eclipse.jetty.server.Request.asInputStream(exchange), limit, limitKey);
+    }
+
+    @Override
+    public long declaredLength() {
+      return exchange.getLength();
     }
   }
 
@@ -238,18 +322,20 @@ public final class HttpApi implements AutoCloseable {
   private static final class BoundedInputStream extends InputStream {
     private final InputStream in;
     private final long limit;
+    private final String limitKey;
     private long read;
 
-    BoundedInputStream(InputStream in, long limit) {
+    BoundedInputStream(InputStream in, long limit, String limitKey) {
       this.in = in;
       this.limit = limit;
+      this.limitKey = limitKey;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0 && ++read > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
       return b;
     }
@@ -258,7 +344,7 @@ public final class HttpApi implements AutoCloseable {
     public int read(byte[] buffer, int offset, int length) throws IOException {
       int n = in.read(buffer, offset, (int) Math.min(length, limit - read + 1));
       if (n > 0 && (read += n) > limit) {
-        throw tooLarge(limit);
+        throw tooLarge(limit, limitKey);
       }
       return n;
     }
@@ -269,13 +355,27 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code path} as it may be logged: a signed link's token ({@code /links/TOKEN}) acts without
+   * credentials, so it is replaced by {@code ****}.
+   */
+  public static String loggable(String path) {
+    int links = path.indexOf("/links/");
+    if (links < 0) {
+      return path;
+    }
+    int start = links + "/links/".length();
+    int end = path.indexOf('/', start);
+    return path.substring(0, start) + "****" + (end < 0 ? "" : path.substring(end));
+  }
+
   static HttpError unreadable(IOException e) {
     return new HttpError(400, "unreadable_body", "the body could not be read: " + e.getMessage());
   }
 
-  static HttpError tooLarge(long limit) {
+  static HttpError tooLarge(long limit, String limitKey) {
     return new HttpError(413, "payload_too_large", "the body is larger than the limit of " + limit
-        + " bytes (http.maxBodyBytes); lower Alertmanager's max_alerts or raise the limit");
+        + " bytes (" + limitKey + ")" + (limitKey.startsWith("ingest") ? "; set Alertmanager's max_alerts or raise the limit" : ""));
   }
 
   private static Map<String, String> query(String raw) {

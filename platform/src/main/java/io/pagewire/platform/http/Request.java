@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * One HTTP request. The body is read on first use of {@link #body()}, bounded by
- * {@code http.maxBodyBytes} (413 beyond); a handler that parses as it reads uses
- * {@link #bodyStream(long)} instead.
+ * {@code http.maxBodyBytes} (413 beyond); a route with larger bodies reads them with its own
+ * bound ({@link #body(long, String)}, {@link #bodyStream(long, String)}).
  */
 public final class Request {
 
@@ -23,9 +23,11 @@ public final class Request {
 
   /** Where the body comes from; {@code limit} bytes at most, 413 beyond. */
   interface BodySource {
-    InputStream open(long limit) throws IOException;
+    InputStream open(long limit, String limitKey) throws IOException;
 
     long defaultLimit();
+
+    long declaredLength();
   }
 
   Request(String method, String path, Map<String, String> pathParams, Map<String, String> query, Headers headers,
@@ -92,7 +94,7 @@ public final class Request {
   /** The whole body, at most {@code http.maxBodyBytes} (413 beyond). */
   public synchronized byte[] body() {
     if (body == null) {
-      try (InputStream in = source.open(source.defaultLimit())) {
+      try (InputStream in = source.open(source.defaultLimit(), "http.maxBodyBytes")) {
         body = in.readAllBytes();
       } catch (IOException e) {
         throw HttpApi.unreadable(e);
@@ -102,11 +104,31 @@ public final class Request {
   }
 
   /**
+   * The whole body, at most {@code limit} bytes (413 naming {@code limitKey} beyond), for a route
+   * whose bodies may be larger than {@code http.maxBodyBytes}.
+   */
+  public synchronized byte[] body(long limit, String limitKey) {
+    if (body == null) {
+      try (InputStream in = source.open(limit, limitKey)) {
+        body = in.readAllBytes();
+      } catch (IOException e) {
+        throw HttpApi.unreadable(e);
+      }
+    }
+    return body;
+  }
+
+  /** The body's declared length ({@code Content-Length}), or -1 when it is sent chunked. */
+  public long declaredLength() {
+    return source.declaredLength();
+  }
+
+  /**
    * The body as a stream of at most {@code limit} bytes: reading past it throws an
    * {@link HttpError} 413. For handlers that parse as they read, so that memory stays bounded
    * whatever the body's size.
    */
-  public InputStream bodyStream(long limit) throws IOException {
-    return source.open(limit);
+  public InputStream bodyStream(long limit, String limitKey) throws IOException {
+    return source.open(limit, limitKey);
   }
 }

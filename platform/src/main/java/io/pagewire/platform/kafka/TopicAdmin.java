@@ -40,11 +40,20 @@ public final class TopicAdmin {
   }
 
   static NewTopic newTopic(PagewireConfig config, Topic<?, ?> topic) {
-    Map<String, String> settings = topic.compacted()
-        ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy())
-        : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy(),
-            TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy());
+    if (!topic.compacted()) {
+      settings.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
+    }
+    // acks=all means "every in-sync replica": without this a write acknowledged by the leader
+    // alone (the others out of sync) counts as safe.
+    settings.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInSyncReplicas(config)));
     return new NewTopic(topic.name(), config.topics().partitions(), config.topics().replicationFactor())
         .configs(settings);
+  }
+
+  /** One fewer than the replication factor (2 of 3), at least 1: a write survives one broker lost, and one broker may be down. */
+  public static int minInSyncReplicas(PagewireConfig config) {
+    return Math.max(1, config.topics().replicationFactor() - 1);
   }
 }

@@ -44,7 +44,26 @@ class HttpApiTest {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private static JsonNode json(HttpResponse<String> response) throws Exception {
@@ -270,5 +289,51 @@ class HttpApiTest {
     assertThat(send("POST", "/api/v1/things/x/poke", "", basicWithoutPassword).statusCode()).isEqualTo(401);
     assertThat(send("POST", "/api/v1/things/x/poke", "", "Basic %%%").statusCode()).isEqualTo(401);
     assertThat(send("POST", "/api/v1/things/x/poke", "", "Bearer ").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void refusesCrossSiteBrowserRequestsEvenWithoutCredentials() throws Exception {
+    start(new PagewireConfig.Auth(null, null, null), 1024);
+    String origin = "http://127.0.0.1:" + api.port();
+
+    HttpResponse<String> textPlain = post("/api/v1/things/x/poke", "{\"matchers\": []}", "Content-Type", "text/plain");
+    HttpResponse<String> form = post("/api/v1/things/x/poke", "a=b", "Content-Type", "application/x-www-form-urlencoded");
+    HttpResponse<String> noType = post("/api/v1/things/x/poke", "{}");
+    HttpResponse<String> foreign = post("/api/v1/things/x/poke", "{}", "Content-Type", "application/json", "Origin", "https://evil.example");
+    HttpResponse<String> nullOrigin = post("/api/v1/things/x/poke", "{}", "Content-Type", "application/json", "Origin", "null");
+    HttpResponse<String> crossSite = post("/api/v1/things/x/poke", "{}", "Content-Type", "application/json", "Sec-Fetch-Site", "cross-site");
+    HttpResponse<String> sameOrigin = post("/api/v1/things/x/poke", "{}", "Content-Type", "application/json; charset=utf-8",
+        "Origin", origin, "Sec-Fetch-Site", "same-origin");
+    String rebound = raw("POST /api/v1/things/x/poke HTTP/1.1\r\nHost: attacker.example:" + api.port()
+        + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    String reboundRead = raw("GET /healthz HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n");
+
+    assertThat(textPlain.statusCode()).isEqualTo(415);
+    assertThat(json(textPlain).get("message").asText()).contains("application/json");
+    assertThat(form.statusCode()).isEqualTo(415);
+    assertThat(noType.statusCode()).isEqualTo(415);
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(json(foreign).get("error").asText()).isEqualTo("foreign_origin");
+    assertThat(nullOrigin.statusCode()).isEqualTo(403);
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    assertThat(sameOrigin.statusCode()).isEqualTo(202);
+    assertThat(rebound).startsWith("HTTP/1.1 403").contains("foreign_host");
+    assertThat(reboundRead).startsWith("HTTP/1.1 403");
+    assertThat(send("POST", "/api/v1/things/x/poke", null, null).statusCode()).as("an empty POST, as curl -XPOST sends").isEqualTo(202);
+  }
+
+  @Test
+  void letsTheConfirmationFormOfASignedLinkPostAndTrustsThePublicUrlsOrigin() throws Exception {
+    api = new HttpApi(new PagewireConfig.Http("127.0.0.1", 0, 1024, new PagewireConfig.Auth(Secret.of("t"), null, null),
+        "https://pagewire.example.com"));
+    api.publicRoute("POST", "/api/v1/links/{token}", r -> Response.accepted(Map.of()));
+    api.route("POST", "/api/v1/things", r -> Response.accepted(Map.of()));
+    api.start();
+
+    assertThat(post("/api/v1/links/abc", "", "Content-Type", "application/x-www-form-urlencoded",
+        "Origin", "https://pagewire.example.com").statusCode()).isEqualTo(202);
+    assertThat(post("/api/v1/links/abc", "", "Content-Type", "application/x-www-form-urlencoded",
+        "Origin", "https://evil.example").statusCode()).isEqualTo(403);
+    assertThat(post("/api/v1/things", "{}", "Content-Type", "text/plain", "Authorization", "Bearer t").statusCode()).isEqualTo(415);
   }
 }

@@ -42,6 +42,19 @@ public final class RoutesTestCommand implements Callable<Integer> {
     return run(config.load(), labels, output.json(), spec.commandLine().getOut());
   }
 
+  /**
+   * Prints which routes of {@code config} an alert with {@code labels} matches and what results,
+   * as the command does (the console's Routes page shows the same text).
+   *
+   * @return 0 when the labels were routed, 1 when the alert is unroutable
+   */
+  public static int test(PagewireConfig config, Map<String, String> labels, java.io.PrintStream out) {
+    PrintWriter writer = new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), true);
+    int status = run(config, labels, false, writer);
+    writer.flush();
+    return status;
+  }
+
   static int run(PagewireConfig config, Map<String, String> labels, boolean json, PrintWriter out) {
     AlertRouter router = new AlertRouter(config.classification());
     AvroSerde.of(Alert.class); // trusts the generated classes before Alert.newBuilder(alert) copies

@@ -98,6 +98,7 @@ public final class Suppressions {
     });
   }
 
-  private static final Matchers NEVER =
-      new Matchers(List.of(LabelMatcher.of("__never__", LabelMatcher.Op.REGEX, "(?!)")));
+  // A label's value is "" or more: no value is both empty and not empty (RE2 has no "(?!)").
+  private static final Matchers NEVER = new Matchers(List.of(
+      LabelMatcher.of("__never__", LabelMatcher.Op.EQUAL, ""), LabelMatcher.of("__never__", LabelMatcher.Op.NOT_EQUAL, "")));
 }

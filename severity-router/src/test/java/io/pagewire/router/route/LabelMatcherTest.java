@@ -76,6 +76,7 @@ class LabelMatcherTest {
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = ';', textBlock = """
       service=~"db(" ; invalid regex
+      service=~"db(?=x)" ; invalid regex
       service ; needs one of
       =db ; no label name
       9lives=yes ; invalid label name
@@ -95,5 +96,23 @@ class LabelMatcherTest {
   void shouldPrintTheTextFormItParses(String text) {
     List<LabelMatcher> parsed = LabelMatcher.parse(text);
     assertThat(LabelMatcher.parse(parsed.get(0).toString())).isEqualTo(parsed);
+  }
+
+  @org.junit.jupiter.api.Test
+  void shouldMatchAPathologicalRegexInLinearTime() {
+    LabelMatcher evil = LabelMatcher.parse("instance=~\"(.*.*.*.*.*.*.*.*.*.*.*.*)X\"").get(0);
+    Map<String, String> labels = Map.of("instance", "a".repeat(2_000));
+
+    long started = System.nanoTime();
+    boolean matched = evil.matches(labels);
+
+    assertThat(matched).isFalse();
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(1));
+  }
+
+  @org.junit.jupiter.api.Test
+  void shouldAnchorAtTheEndOfTheValueAsGoDoesNotBeforeATrailingNewline() {
+    assertThat(LabelMatcher.parse("service=~\"db\"").get(0).matches(Map.of("service", "db\n"))).isFalse();
+    assertThat(LabelMatcher.parse("service=~\"db\\\\n\"").get(0).matches(Map.of("service", "db\n"))).isTrue();
   }
 }

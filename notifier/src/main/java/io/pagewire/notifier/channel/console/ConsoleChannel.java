@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes each notification as one readable line to the SLF4J logger {@code pagewire.pages} at
  * INFO, for example
- * {@code PAGE P0 SEV-1 [inc-42] level 1 primary-oncall: Checkout down — 5xx above 20% (ack: http://...)}.
+ * {@code PAGE P0 SEV-1 [inc-42] level 1 primary-oncall: Checkout down — 5xx above 20% (ack: pagewire incident ack inc-42)};
+ * the signed one-click links are never written to the log.
  * It is how the embedded demo shows pages; it always delivers.
  */
 public final class ConsoleChannel implements Channel {
@@ -55,9 +56,9 @@ public final class ConsoleChannel implements Channel {
     if (!request.getSummary().isBlank()) {
       line.append(" — ").append(request.getSummary());
     }
-    String ack = request.getLinks().get("acknowledge");
-    if (ack != null) {
-      line.append(" (ack: ").append(ack).append(')');
+    // Never the signed link: it acts without credentials, and logs are read by more people than pages are.
+    if (request.getLinks().containsKey("acknowledge")) {
+      line.append(" (ack: pagewire incident ack ").append(request.getIncidentId()).append(')');
     }
     return line.toString();
   }

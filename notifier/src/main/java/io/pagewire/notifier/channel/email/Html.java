@@ -16,7 +16,7 @@ final class Html {
   }
 
   static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    return io.pagewire.platform.text.Html.escape(text);
   }
 
   private static String linkify(String escaped) {

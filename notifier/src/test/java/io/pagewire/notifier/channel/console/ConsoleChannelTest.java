@@ -47,7 +47,8 @@ class ConsoleChannelTest {
     assertThat(appender.list).singleElement().satisfies(event -> {
       assertThat(event.getLevel()).isEqualTo(Level.INFO);
       assertThat(event.getFormattedMessage()).isEqualTo(
-          "PAGE P0 SEV-1 [inc-42] level 1 primary-oncall: Checkout down — 5xx above 20% (ack: http://pagewire.local/ack/inc-42)");
+          "PAGE P0 SEV-1 [inc-42] level 1 primary-oncall: Checkout down — 5xx above 20% (ack: pagewire incident ack inc-42)");
+      assertThat(event.getFormattedMessage()).as("the signed link acts without credentials").doesNotContain("http://pagewire.local/ack");
     });
   }
 
