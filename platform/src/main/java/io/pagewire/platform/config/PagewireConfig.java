@@ -63,7 +63,7 @@ public record PagewireConfig(
   }
 
   public PagewireConfig withTopics(Topics value) {
-    return new PagewireConfig(kafka, value, http, ingest, classification, sla, escalation, notifier, users);
+    return new PagewireConfig(kafka, value, http, ingest, classification, sla, escalation, notifier, users, integrations, heartbeats);
   }
 
   public PagewireConfig withHttp(Http value) {
