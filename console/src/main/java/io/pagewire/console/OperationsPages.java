@@ -22,7 +22,7 @@ import io.pagewire.reports.Reports;
 import io.pagewire.reports.model.Report;
 import io.pagewire.reports.model.ReportQuery;
 import io.pagewire.reports.render.ReportFormat;
-import io.pagewire.reports.replay.Progress;
+import io.pagewire.platform.kafka.replay.Progress;
 import io.pagewire.router.RouterService;
 import io.pagewire.router.cli.RoutesTestCommand;
 import io.pagewire.router.topology.RouterTopology;
