@@ -212,36 +212,23 @@ public final class HttpApi implements AutoCloseable {
   private Response answer(org.eclipse.jetty.server.Request exchange, String requestId) throws Exception {
     String method = exchange.getMethod();
     String path = exchange.getHttpURI().getPath();
-    String[] segments = path.split("/", -1);
-    boolean pathKnown = false;
-    for (Route route : routes) {
-      Map<String, String> params = route.match(segments);
-      if (params == null) {
-        continue;
-      }
-      pathKnown = true;
-      if (!route.method().equals(method)) {
-        continue;
-      }
-      Headers headers = headers(exchange.getHeaders());
-      browserGuard.check(method, path, headers, exchange.getLength(), route.scope() == null);
-      Principal principal;
-      if (route.scope() == null) {
-        principal = Principal.PUBLIC;
-      } else if (path.startsWith("/api/")) {
-        principal = authenticator.authenticate(headers);
-        principal.require(route.scope());
-      } else {
-        principal = Principal.ANONYMOUS;
-      }
-      Request request = new Request(method, path, params, query(exchange.getHttpURI().getQuery()), headers,
-          requestId, principal, new Body(exchange, config.maxBodyBytes()));
-      return route.handler().handle(request);
+    Matched matched = find(method, path);
+    Route route = matched.route();
+    Map<String, String> params = matched.params();
+    Headers headers = headers(exchange.getHeaders());
+    browserGuard.check(method, path, headers, exchange.getLength(), route.scope() == null);
+    Principal principal;
+    if (route.scope() == null) {
+      principal = Principal.PUBLIC;
+    } else if (path.startsWith("/api/")) {
+      principal = authenticator.authenticate(headers);
+      principal.require(route.scope());
+    } else {
+      principal = Principal.ANONYMOUS;
     }
-    if (pathKnown) {
-      throw new HttpError(405, "method_not_allowed", method + " is not supported on " + path);
-    }
-    throw HttpError.notFound("no such path: " + path);
+    Request request = new Request(method, path, params, query(exchange.getHttpURI().getQuery()), headers,
+        requestId, principal, new Body(exchange, config.maxBodyBytes()));
+    return route.handler().handle(request);
   }
 
   /**
@@ -251,6 +238,40 @@ public final class HttpApi implements AutoCloseable {
    * {@code Content-Type: application/json} and {@code body}. An error answer is thrown as {@link HttpError}.
    */
   public Response call(String method, String path, Map<String, String> query, byte[] body, Principal principal) throws Exception {
+    Matched matched = find(method, path);
+    Route route = matched.route();
+    Map<String, String> params = matched.params();
+    if (route.scope() != null) {
+      principal.require(route.scope());
+    }
+    Headers headers = new Headers(Map.of("content-type", List.of(Response.JSON)));
+    Request request = new Request(method, path, params, new LinkedHashMap<>(query), headers, requestId(),
+        route.scope() == null ? Principal.PUBLIC : principal, new Request.BodySource() {
+          @Override
+          public InputStream open(long limit, String limitKey) {
+            if (body.length > limit) {
+              throw tooLarge(limit, limitKey);
+            }
+            return new java.io.ByteArrayInputStream(body);
+          }
+
+          @Override
+          public long defaultLimit() {
+            return config.maxBodyBytes();
+          }
+
+          @Override
+          public long declaredLength() {
+            return body.length;
+          }
+        });
+    return route.handler().handle(request);
+  }
+
+  private record Matched(Route route, Map<String, String> params) {}
+
+  /** The route for {@code method} on {@code path} and its path parameters; 404 or 405 when there is none. */
+  private Matched find(String method, String path) {
     String[] segments = path.split("/", -1);
     boolean pathKnown = false;
     for (Route route : routes) {
@@ -259,34 +280,9 @@ public final class HttpApi implements AutoCloseable {
         continue;
       }
       pathKnown = true;
-      if (!route.method().equals(method)) {
-        continue;
+      if (route.method().equals(method)) {
+        return new Matched(route, params);
       }
-      if (route.scope() != null) {
-        principal.require(route.scope());
-      }
-      Headers headers = new Headers(Map.of("content-type", List.of(Response.JSON)));
-      Request request = new Request(method, path, params, new LinkedHashMap<>(query), headers, requestId(),
-          route.scope() == null ? Principal.PUBLIC : principal, new Request.BodySource() {
-            @Override
-            public InputStream open(long limit, String limitKey) {
-              if (body.length > limit) {
-                throw tooLarge(limit, limitKey);
-              }
-              return new java.io.ByteArrayInputStream(body);
-            }
-
-            @Override
-            public long defaultLimit() {
-              return config.maxBodyBytes();
-            }
-
-            @Override
-            public long declaredLength() {
-              return body.length;
-            }
-          });
-      return route.handler().handle(request);
     }
     if (pathKnown) {
       throw new HttpError(405, "method_not_allowed", method + " is not supported on " + path);
