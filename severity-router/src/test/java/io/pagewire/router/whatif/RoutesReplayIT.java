@@ -21,6 +21,7 @@ import io.pagewire.schemas.TimelineEventType;
 import io.pagewire.schemas.Topics;
 import io.pagewire.testsupport.TopicReader;
 import io.pagewire.testsupport.TopicWriter;
+import io.pagewire.platform.cli.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -171,10 +172,9 @@ class RoutesReplayIT {
   }
 
   private static String run(Clock clock, String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    picocli.CommandLine command = new picocli.CommandLine(new RoutesReplay(clock));
-    command.setOut(new java.io.PrintWriter(out, true));
-    assertThat(command.execute(args)).isZero();
-    return out.toString();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(Cli.execute(new RoutesReplay(clock), new PrintStream(out, true, StandardCharsets.UTF_8), System.err, args))
+        .isZero();
+    return out.toString(StandardCharsets.UTF_8);
   }
 }
