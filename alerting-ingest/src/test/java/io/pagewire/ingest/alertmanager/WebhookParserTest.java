@@ -262,6 +262,28 @@ class WebhookParserTest {
   }
 
   @Test
+  void shouldBoundTheEncodedSizeFromAboveSoOnlyAlertsNearTheLimitAreEncodedToCheckIt() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    String[] alphabet = {"a", "Z", "9", "é", "€", "😀", "\\u0000", " "};
+    for (int run = 0; run < 200; run++) {
+      StringBuilder labels = new StringBuilder();
+      for (int i = 0; i < 1 + random.nextInt(30); i++) {
+        StringBuilder value = new StringBuilder();
+        for (int c = random.nextInt(300); c > 0; c--) {
+          value.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        labels.append(i == 0 ? "" : ",").append("\"l").append(i).append("\":\"").append(value).append('"');
+      }
+      Alert alert = parse(webhook("{\"labels\":{" + labels + "}," + STARTS + "}")).get(0);
+      int encoded = WebhookParser.encodedSize(alert);
+
+      assertThat(WebhookParser.mayExceed(alert, encoded - 1)).as("run %d: bound below the %d bytes", run, encoded).isTrue();
+    }
+    Alert small = parse(webhook("{\"labels\":{\"alertname\":\"X\"}," + STARTS + "}")).get(0);
+    assertThat(WebhookParser.mayExceed(small, IngestLimits.DEFAULTS.maxAlertBytes())).isFalse();
+  }
+
+  @Test
   void shouldAcceptValuesExactlyAtTheirLimit() throws Exception {
     String body = webhook("{\"labels\":{\"a\":\"" + "x".repeat(2048) + "\"},\"annotations\":{\"" + "n".repeat(256)
         + "\":\"" + "y".repeat(16 * 1024) + "\"}," + STARTS + "}");
