@@ -37,6 +37,8 @@ final class Pipeline implements AutoCloseable {
   private final List<AutoCloseable> binders = new ArrayList<>();
   private final HttpApi http;
   private final Console console;
+  /** The console's HTML pages: served here, but not part of the API that openapi.json describes. */
+  private final java.util.Set<io.pagewire.platform.http.RouteInfo> consoleRoutes;
 
   private Pipeline(PagewireConfig config, List<String> names) {
     this.http = new HttpApi(config.http(), config.users());
@@ -61,7 +63,10 @@ final class Pipeline implements AutoCloseable {
       }
     }
     console = new Console(config, http, services);
+    List<io.pagewire.platform.http.RouteInfo> beforeConsole = http.routeTable();
     console.routes();
+    consoleRoutes = new java.util.HashSet<>(http.routeTable());
+    beforeConsole.forEach(consoleRoutes::remove);
     http.route("GET", "/healthz", request -> liveness());
     http.route("GET", "/readyz", request -> readiness());
     http.route("GET", "/metrics", request -> Response.text(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
@@ -84,11 +89,14 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
-  /** Every route the named services and this pipeline serve, without starting anything. */
-  static List<io.pagewire.platform.http.RouteInfo> routeTable(PagewireConfig config, List<String> names) {
+  /**
+   * Every route of the HTTP API the named services and this pipeline serve (what openapi.json
+   * describes: the web console's HTML pages left out), without starting anything.
+   */
+  static List<io.pagewire.platform.http.RouteInfo> apiRouteTable(PagewireConfig config, List<String> names) {
     Pipeline pipeline = new Pipeline(config, names);
     try {
-      return pipeline.http.routeTable();
+      return pipeline.http.routeTable().stream().filter(route -> !pipeline.consoleRoutes.contains(route)).toList();
     } finally {
       pipeline.close();
     }

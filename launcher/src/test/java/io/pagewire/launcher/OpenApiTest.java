@@ -24,7 +24,7 @@ class OpenApiTest {
 
   private List<RouteInfo> routes() {
     PagewireConfig config = PagewireConfig.defaults().withKafka("127.0.0.1:1", stateDir);
-    return Pipeline.routeTable(config, ServiceCatalog.names());
+    return Pipeline.apiRouteTable(config, ServiceCatalog.names());
   }
 
   @Test
