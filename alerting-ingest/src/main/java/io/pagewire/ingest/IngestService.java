@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pagewire.ingest.alertmanager.InvalidWebhookException;
 import io.pagewire.ingest.alertmanager.WebhookParser;
+import io.pagewire.ingest.lane.NewGroups;
 import io.pagewire.ingest.pagerduty.EventsApi;
 import io.pagewire.platform.Service;
 import io.pagewire.platform.config.Durations;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * The Alertmanager webhook endpoint: {@code POST /api/v1/alerts/alertmanager}.
  *
  * <p>Each alert of a webhook becomes one record of {@code pagewire.alerts}, keyed by its
- * fingerprint. The webhook is answered 200 {@code {"accepted": N, "requestId": "..."}} only
+ * fingerprint, or of its urgent lane {@code pagewire.alerts-urgent} when the webhook's group is
+ * new to this ingest and the alert fires ({@link NewGroups}). The webhook is answered 200 {@code {"accepted": N, "requestId": "..."}} only
  * after Kafka acknowledged every one of its records (acks=all, idempotent producer). When Kafka
  * does not acknowledge them all within {@code ingest.ackTimeout} the answer is 503
  * ({@code kafka_unavailable}), so Alertmanager sends the webhook again: an alert is never lost
@@ -89,6 +91,7 @@ public final class IngestService implements Service {
   private final Timer ackLatency;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final EventsApi pagerDuty;
+  private final NewGroups newGroups = new NewGroups();
   private volatile Producer<String, Alert> producer;
   private volatile boolean metadataFetched;
   private Thread metadataFetcher;
@@ -242,7 +245,7 @@ public final class IngestService implements Service {
       throw kafkaUnavailable("the ingest service is not started");
     }
     Publication publication = new Publication(p, System.nanoTime());
-    alerts.forEach(publication::send);
+    alerts.forEach(alert -> publication.send(null, alert));
     publication.await();
   }
 
@@ -260,6 +263,8 @@ public final class IngestService implements Service {
     private final long started;
     private final long deadline;
     private final List<Future<RecordMetadata>> acks = new ArrayList<>();
+    private String group;
+    private boolean newGroup;
 
     Publication(Producer<String, Alert> producer, long started) {
       this.producer = producer;
@@ -267,12 +272,19 @@ public final class IngestService implements Service {
       this.deadline = started + ackTimeout.toNanos();
     }
 
-    void send(Alert alert) {
+    /** Sends {@code alert} of {@code group} (a webhook's groupKey; null: the alert is its own group) in its lane. */
+    void send(String group, Alert alert) {
+      String key = group != null ? group : alert.getFingerprint();
+      if (!key.equals(this.group)) {
+        this.group = key;
+        this.newGroup = newGroups.isNew(key, clock.instant());
+      }
       try {
         if (System.nanoTime() - deadline >= 0) {
           throw new TimeoutException();
         }
-        Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(Topics.ALERTS.name(), alert.getFingerprint(), alert));
+        String topic = NewGroups.topicOf(alert, newGroup).name();
+        Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, alert.getFingerprint(), alert));
         if (ack.isDone()) {
           // A send that failed at once (no metadata within max.block.ms) would fail the next one
           // the same way after blocking again: give up now.

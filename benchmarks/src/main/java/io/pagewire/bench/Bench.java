@@ -11,8 +11,8 @@ import java.nio.file.Path;
 public final class Bench {
 
   static final String USAGE = """
-      usage: scripts/bench storm     [--jar JAR] [--groups 10] [--per-group 10000] [--batch 500] [--concurrency 4] [--timeout 180]
-             scripts/bench sustained [--jar JAR] [--duration 60] [--rate 2000] [--incidents 50] [--batch 100]
+      usage: scripts/bench storm     [--jar JAR] [--groups 10] [--per-group 10000] [--batch 500] [--concurrency 4] [--timeout 180] [--warmup 30000]
+             scripts/bench sustained [--jar JAR] [--duration 60] [--rate 2000] [--incidents 50] [--batch 100] [--warmup 30000]
              scripts/bench streams   [--jar JAR] [--alerts 100000] [--groups 10] [--batch 500] [--timeout 300]
              scripts/bench notifier  [--jar JAR] [--pages 1000] [--warmup 1000] [--timeout 120]
              scripts/bench replay    [--jar JAR] [--events 1000000]

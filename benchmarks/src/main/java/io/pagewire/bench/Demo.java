@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,7 +20,7 @@ final class Demo implements AutoCloseable {
 
   static final String ROUTER_GROUP = "pagewire-severity-router";
   static final String ESCALATION_GROUP = "pagewire-escalation";
-  static final List<String> ROUTER_INPUTS = List.of("pagewire.alerts");
+  static final List<String> ROUTER_INPUTS = List.of("pagewire.alerts", "pagewire.alerts-urgent");
   static final List<String> ESCALATION_INPUTS = List.of("pagewire.incident-events", "pagewire.incident-commands");
 
   final int kafkaPort = Machine.freePort();
@@ -89,6 +93,54 @@ final class Demo implements AutoCloseable {
       Alerts.sleep(100);
     }
     return (System.nanoTime() - started) / 1e9;
+  }
+
+  /**
+   * Warms the demo up as a running production instance is warm: {@code alerts} alerts in 10
+   * groups of their own (webhooks of 500, 4 POSTs at a time), until the router and escalation
+   * have processed them, then one probe until it pages. Prints what it took; 0 alerts skips it,
+   * so a cold start can be measured too.
+   */
+  void warmUp(Alerts http, Receiver receiver, int alerts) throws Exception {
+    if (alerts <= 0) {
+      System.out.println("  warm-up: none (--warmup 0): the JIT compiles while the load runs");
+      return;
+    }
+    int groups = 10;
+    int perGroup = Math.max(1, alerts / groups);
+    ExecutorService posters = Executors.newFixedThreadPool(4);
+    long started = System.nanoTime();
+    try (Lag lag = new Lag(bootstrapServers())) {
+      List<Future<Integer>> posts = new ArrayList<>();
+      AtomicLong retries = new AtomicLong();
+      for (int from = 0; from < perGroup; from += 500) {
+        for (int g = 0; g < groups; g++) {
+          String body = Alerts.webhook("WarmupAlert" + g, g % 2 == 0 ? "critical" : "warning", from, Math.min(500, perGroup - from));
+          posts.add(posters.submit(() -> http.postRetrying(body, 5, retries)));
+        }
+      }
+      for (Future<Integer> post : posts) {
+        post.get();
+      }
+      if (SustainedBench.awaitProcessed(this, lag, 300_000) < 0) {
+        throw new IllegalStateException("the warm-up's " + alerts + " alerts were not processed within 300 s");
+      }
+    } finally {
+      posters.shutdown();
+    }
+    String probe = Alerts.newProbeName();
+    receiver.await(probe);
+    http.post(Alerts.probe(probe));
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (receiver.arrival(probe) == null) {
+      child.checkAlive();
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the warm-up's probe was not paged within 60 s");
+      }
+      Alerts.sleep(20);
+    }
+    System.out.printf("  warm-up: %,d alerts in %d other groups and one probe page, done in %.1f s (--warmup N; 0 measures a cold start)%n",
+        groups * perGroup, groups, (System.nanoTime() - started) / 1e9);
   }
 
   String bootstrapServers() {

@@ -21,6 +21,7 @@ final class StormBench {
     int batch = options.intValue("--batch", 500);
     int concurrency = options.intValue("--concurrency", 4);
     long timeoutMillis = options.intValue("--timeout", 180) * 1000L;
+    int warmup = options.intValue("--warmup", 30_000);
     options.checkAllRead();
     int total = groups * perGroup;
     System.out.printf("storm: %,d alerts in %d groups of %,d, webhooks of %d alerts, %d POSTs at a time; jar %s%n",
@@ -30,6 +31,7 @@ final class StormBench {
     try (Receiver receiver = new Receiver(); Demo demo = new Demo(jar, receiver)) {
       Alerts http = new Alerts(demo.httpPort);
       System.out.printf("  demo ready in %.1f s (pid %d, log %s)%n", demo.awaitReady(http, 180_000), demo.child.pid(), demo.child.log);
+      demo.warmUp(http, receiver, warmup);
       // Bodies are built before the clock starts; the groups interleave as concurrent Alertmanager groups do.
       List<String> bodies = new ArrayList<>();
       for (int from = 0; from < perGroup; from += batch) {

@@ -67,10 +67,12 @@ final class StreamsRatioBench {
       }
 
       long alertRecords = lag.countRecords("pagewire.alerts", 120_000);
+      // The first webhook of each group took the urgent lane; the router reads both lanes.
+      long urgentRecords = lag.countRecords("pagewire.alerts-urgent", 120_000);
       Throughput passAlerts = measure("pass-through of pagewire.alerts", passThrough(classpath, dir, kafkaPort, "alerts", "pagewire.alerts"),
           lag, "bench-passthrough-alerts", List.of("pagewire.alerts"), alertRecords, timeoutMillis);
       Throughput router = measure("severity-router", service(jar, dir, "severity-router", kafkaPort, Machine.freePort()),
-          lag, Demo.ROUTER_GROUP, Demo.ROUTER_INPUTS, alertRecords, timeoutMillis);
+          lag, Demo.ROUTER_GROUP, Demo.ROUTER_INPUTS, alertRecords + urgentRecords, timeoutMillis);
 
       long eventRecords = lag.countRecords("pagewire.incident-events", 120_000);
       Throughput passEvents = measure("pass-through of pagewire.incident-events", passThrough(classpath, dir, kafkaPort, "events", "pagewire.incident-events"),
@@ -78,7 +80,8 @@ final class StreamsRatioBench {
       Throughput escalation = measure("escalation", service(jar, dir, "escalation", kafkaPort, Machine.freePort()),
           lag, Demo.ESCALATION_GROUP, Demo.ESCALATION_INPUTS, eventRecords, timeoutMillis);
 
-      System.out.printf("  %,d alert records in pagewire.alerts, %,d in pagewire.incident-events (the router's output)%n", alertRecords, eventRecords);
+      System.out.printf("  %,d alert records in pagewire.alerts and %,d in pagewire.alerts-urgent, %,d in pagewire.incident-events (the router's output)%n",
+          alertRecords, urgentRecords, eventRecords);
       ok &= ratio("severity-router", router, passAlerts);
       ok &= ratio("escalation", escalation, passEvents);
     } finally {

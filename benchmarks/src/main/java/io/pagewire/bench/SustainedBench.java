@@ -29,6 +29,7 @@ final class SustainedBench {
     int rate = options.intValue("--rate", 2000);
     int incidents = options.intValue("--incidents", 50);
     int batch = options.intValue("--batch", 100);
+    int warmup = options.intValue("--warmup", 30_000);
     options.checkAllRead();
     long tickMicros = 1_000_000L * batch / rate;
     System.out.printf("sustained: %,d alerts/s (webhooks of %d every %.1f ms) for %d s into %d open incidents, one new P0 a second; jar %s%n",
@@ -38,6 +39,7 @@ final class SustainedBench {
     try (Receiver receiver = new Receiver(); Demo demo = new Demo(jar, receiver)) {
       Alerts http = new Alerts(demo.httpPort);
       System.out.printf("  demo ready in %.1f s (pid %d, log %s)%n", demo.awaitReady(http, 180_000), demo.child.pid(), demo.child.log);
+      demo.warmUp(http, receiver, warmup);
       try (Lag lag = new Lag(demo.bootstrapServers()); Lag samplerLag = new Lag(demo.bootstrapServers())) {
         // The open incidents: one alert each, processed before the load starts.
         for (int g = 0; g < incidents; g++) {

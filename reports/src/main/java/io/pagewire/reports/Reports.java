@@ -29,8 +29,8 @@ public final class Reports {
     List<Topic<String, ?>> topics = query.single().isPresent()
         ? List.of(Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE, Topics.NOTIFICATION_RECEIPTS,
             Topics.INCIDENT_COMMANDS)
-        : List.of(Topics.ALERTS, Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE, Topics.NOTIFICATION_RECEIPTS,
-            Topics.INCIDENT_COMMANDS);
+        : List.of(Topics.ALERTS, Topics.ALERTS_URGENT, Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE,
+            Topics.NOTIFICATION_RECEIPTS, Topics.INCIDENT_COMMANDS);
     ReportFolder folder = new ReportFolder(config, query);
     TopicReplay.Result result = new TopicReplay(config).replay(topics, query.from(), query.incidentId(), progress,
         (topic, timestamp, value) -> fold(folder, value));

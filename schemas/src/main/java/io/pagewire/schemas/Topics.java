@@ -19,6 +19,21 @@ public final class Topics {
       "pagewire.alerts", "alert fingerprint",
       Serdes.String(), AvroSerde.of(Alert.class), false, DAYS_400);
 
+  /**
+   * The urgent lane of {@link #ALERTS}: the same records, keyed and partitioned the same way, for
+   * the firing alerts that may open an incident (the first webhook of an Alertmanager group the
+   * ingest has not seen lately, a missed heartbeat). The router reads both topics in one task
+   * per partition and takes this one's records first, so a new incident's first alert does not
+   * wait behind a storm of alerts joining incidents that are open already. Readers of the alert
+   * history read both.
+   */
+  public static final Topic<String, Alert> ALERTS_URGENT = new Topic<>(
+      "pagewire.alerts-urgent", "alert fingerprint",
+      Serdes.String(), AvroSerde.of(Alert.class), false, DAYS_400);
+
+  /** Both lanes of the alerts, routine first. */
+  public static final List<Topic<String, Alert>> ALERT_LANES = List.of(ALERTS, ALERTS_URGENT);
+
   public static final Topic<String, IncidentEvent> INCIDENT_EVENTS = new Topic<>(
       "pagewire.incident-events", "incident id",
       Serdes.String(), AvroSerde.of(IncidentEvent.class), false, DAYS_90);
@@ -108,7 +123,7 @@ public final class Topics {
       Serdes.String(), AvroSerde.of(Heartbeat.class), false, Duration.ofDays(7));
 
   public static final List<Topic<?, ?>> ALL = List.of(
-      ALERTS, INCIDENT_EVENTS, INCIDENT_COMMANDS, NOTIFICATION_REQUESTS,
+      ALERTS, ALERTS_URGENT, INCIDENT_EVENTS, INCIDENT_COMMANDS, NOTIFICATION_REQUESTS,
       NOTIFICATION_RECEIPTS, INCIDENT_TIMELINE, DEAD_LETTERS,
       NOTIFIER_DELIVERY_LOG, SCHEDULE_OVERRIDES,
       SILENCES, UNROUTABLE, INHIBITING_ALERTS, INCIDENT_STATUS, HEARTBEATS);

@@ -160,6 +160,51 @@ class AlertStormIT {
   }
 
   @Test
+  void shouldOpenANewGroupsIncidentFromTheUrgentLaneBeforeTheStormAheadOfItIsProcessed() {
+    Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    int stormSize = 20_000;
+    try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(KafkaSettings.producer(config, "it-lanes"),
+        Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer())) {
+      List<Alert> storm = new ArrayList<>();
+      for (int i = 0; i < stormSize; i++) {
+        storm.add(alert("LaneStorm" + (i % 10), "warning", "svc-" + (i % 10), i, base)); // ten incidents
+      }
+      for (int from = 0; from < stormSize; from += 500) {
+        post(producer, storm.subList(from, from + 500), base.plusMillis(from / 500));
+      }
+      // A new group's first webhook, after the whole storm, as the ingest writes it: urgent lane.
+      Alert fresh = Alert.newBuilder(alert("LaneNewGroup", "critical", "payments", 0, base)).setReceivedAt(base.plusSeconds(1)).build();
+      producer.send(new ProducerRecord<>(Topics.ALERTS_URGENT.name(), null, fresh.getReceivedAt().toEpochMilli(),
+          fresh.getFingerprint(), fresh));
+      producer.flush();
+    }
+
+    int stormAlertsBefore = -1;
+    List<IncidentEvent> storm = new ArrayList<>();
+    try (KafkaConsumer<String, IncidentEvent> consumer = new KafkaConsumer<>(
+        KafkaSettings.consumer(config, "it-lanes", "it-" + UUID.randomUUID()), new StringDeserializer(),
+        Topics.INCIDENT_EVENTS.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(Topics.INCIDENT_EVENTS.name()));
+      long deadline = System.currentTimeMillis() + 90_000;
+      while (System.currentTimeMillis() < deadline && storm.stream().mapToInt(IncidentEvent::getAlertsAdded).sum() < stormSize) {
+        for (var record : consumer.poll(Duration.ofMillis(100))) {
+          String name = record.value().getAlert().getLabels().get("alertname");
+          if (name.startsWith("LaneStorm")) {
+            storm.add(record.value());
+          } else if ("LaneNewGroup".equals(name) && record.value().getType() == IncidentEventType.OPENED) {
+            stormAlertsBefore = storm.stream().mapToInt(IncidentEvent::getAlertsAdded).sum();
+          }
+        }
+      }
+    }
+    assertThat(storm.stream().mapToInt(IncidentEvent::getAlertsAdded).sum()).as("the whole storm processed").isEqualTo(stormSize);
+    // Routine order would process the new group's alert after the storm records ahead of it in
+    // its partition, by when the other partitions' storm records are processed too.
+    assertThat(stormAlertsBefore).as("storm alerts published before the new group's incident opened")
+        .isBetween(0, stormSize / 2);
+  }
+
+  @Test
   void shouldCreateListAndExpireSilencesThroughTheApi() throws Exception {
     try (HttpApi api = new HttpApi(config.http().withPort(0))) {
       service.routes(api);

@@ -28,7 +28,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Reads the body of an Alertmanager webhook (payload {@code "version": "4"}) into one
@@ -37,9 +36,10 @@ import java.util.function.Consumer;
  * <p>The contract, field by field:
  * <ul>
  *   <li>The body is one JSON object with an {@code alerts} array (possibly empty). Fields this
- *       parser does not know ({@code groupKey}, {@code notification_reason}, {@code routeLabels}
- *       of newer Alertmanagers, anything a custom client adds) are ignored; {@code groupKey} is
- *       never used as identity. {@code receiver} and {@code externalURL} are optional strings.
+ *       parser does not know ({@code notification_reason}, {@code routeLabels} of newer
+ *       Alertmanagers, anything a custom client adds) are ignored. {@code groupKey} is never used
+ *       as identity; it only tells the ingest which lane a webhook takes ({@code NewGroups}).
+ *       {@code receiver} and {@code externalURL} are optional strings.
  *   <li>Each alert is an object with {@code labels} (a non-empty object of strings) and
  *       {@code startsAt}; {@code annotations} (object of strings), {@code endsAt},
  *       {@code generatorURL}, {@code status} and {@code fingerprint} are optional.
@@ -116,8 +116,14 @@ public final class WebhookParser {
   public static List<Alert> parse(byte[] body, Instant receivedAt, String requestId, IngestLimits limits)
       throws InvalidWebhookException {
     List<Alert> parsed = new ArrayList<>();
-    parse(body, receivedAt, requestId, limits, parsed::add);
+    parse(body, receivedAt, requestId, limits, (groupKey, alert) -> parsed.add(alert));
     return parsed;
+  }
+
+  /** Receives a webhook's alerts in order, each with the webhook's {@code groupKey} (null when it has none). */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(String groupKey, Alert alert);
   }
 
   /**
@@ -130,7 +136,7 @@ public final class WebhookParser {
    *
    * @return how many alerts reached {@code sink}
    */
-  public static int parse(byte[] body, Instant receivedAt, String requestId, IngestLimits limits, Consumer<Alert> sink)
+  public static int parse(byte[] body, Instant receivedAt, String requestId, IngestLimits limits, Sink sink)
       throws InvalidWebhookException {
     Envelope envelope = envelope(body, limits);
     int count = 0;
@@ -152,7 +158,7 @@ public final class WebhookParser {
             throw new InvalidWebhookException(path, "encodes to " + encoded + " bytes, over the limit of "
                 + limits.maxAlertBytes() + " bytes for one alert (ingest.limits.maxAlertBytes); shorten its labels or annotations");
           }
-          sink.accept(alert);
+          sink.accept(envelope.groupKey(), alert);
           count++;
         }
       }
@@ -165,12 +171,13 @@ public final class WebhookParser {
   }
 
   /** The top-level fields of a webhook. */
-  private record Envelope(String receiver, String externalUrl) {}
+  private record Envelope(String receiver, String externalUrl, String groupKey) {}
 
   /** Reads the body once without building it: its syntax, its top-level fields, and that {@code alerts} is an array. */
   private static Envelope envelope(byte[] body, IngestLimits limits) throws InvalidWebhookException {
     String receiver = "";
     String externalUrl = "";
+    String groupKey = null;
     boolean alerts = false;
     try (JsonParser parser = READER.createParser(body)) {
       JsonToken token = parser.nextToken();
@@ -188,6 +195,7 @@ public final class WebhookParser {
               limits.maxReceiverBytes(), "maxReceiverBytes");
           case "externalURL" -> externalUrl = bounded(scalarString(parser, "externalURL"), "externalURL",
               limits.maxUrlBytes(), "maxUrlBytes");
+          case "groupKey" -> groupKey = token == JsonToken.VALUE_STRING ? parser.getText() : null;
           case "alerts" -> {
             if (token == JsonToken.VALUE_NULL) {
               break;
@@ -214,7 +222,7 @@ public final class WebhookParser {
     if (!alerts) {
       throw new InvalidWebhookException("alerts", "is missing; an Alertmanager webhook has an \"alerts\" array");
     }
-    return new Envelope(receiver, externalUrl);
+    return new Envelope(receiver, externalUrl, groupKey);
   }
 
   /** The current string value, "" for null; anything else is named in the error. */

@@ -6,6 +6,8 @@ import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.Heartbeat;
 import io.pagewire.schemas.HeartbeatState;
+import io.pagewire.ingest.lane.NewGroups;
+import io.pagewire.schemas.Topic;
 import io.pagewire.schemas.Topics;
 import io.pagewire.schemas.serde.AvroSerde;
 import java.time.Duration;
@@ -75,7 +77,8 @@ public final class HeartbeatTopology {
         Stores.persistentKeyValueStore(STORE), Serdes.String(), AvroSerde.of(HeartbeatState.class)));
 
     if (!watchdogs.isEmpty()) {
-      builder.stream(Topics.ALERTS.name(), Consumed.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName("alerts"))
+      builder.stream(Topics.ALERT_LANES.stream().map(Topic::name).toList(),
+              Consumed.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName("alerts"))
           .flatMap((fingerprint, alert) -> beats(alert, watchdogs), Named.as("watchdogs"))
           .to(Topics.HEARTBEATS.name(), Produced.with(Topics.HEARTBEATS.keySerde(), Topics.HEARTBEATS.valueSerde())
               .withName("watchdog-beats"));
@@ -84,8 +87,9 @@ public final class HeartbeatTopology {
     builder.stream(Topics.HEARTBEATS.name(), Consumed.with(Topics.HEARTBEATS.keySerde(), Topics.HEARTBEATS.valueSerde())
             .withName("heartbeats"))
         .process(() -> new HeartbeatProcessor(monitors, checkEvery(config)), Named.as("monitors"), STORE)
-        .to(Topics.ALERTS.name(), Produced.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde())
-            .withName("heartbeat-alerts"));
+        // A missed beat opens an incident: the urgent lane (NewGroups); the next beat resolves it.
+        .to((name, alert, context) -> NewGroups.topicOf(alert, true).name(),
+            Produced.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName("heartbeat-alerts"));
     return builder.build();
   }
 

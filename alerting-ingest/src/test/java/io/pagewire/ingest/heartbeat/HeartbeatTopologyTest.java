@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -35,6 +36,7 @@ class HeartbeatTopologyTest {
   private TestInputTopic<String, Heartbeat> beats;
   private TestInputTopic<String, Alert> alertsIn;
   private TestOutputTopic<String, Alert> alerts;
+  private TestOutputTopic<String, Alert> urgentAlerts;
 
   @BeforeEach
   void start() {
@@ -52,6 +54,8 @@ class HeartbeatTopologyTest {
         Topics.ALERTS.valueSerde().serializer());
     alerts = driver.createOutputTopic(Topics.ALERTS.name(), Topics.ALERTS.keySerde().deserializer(),
         Topics.ALERTS.valueSerde().deserializer());
+    urgentAlerts = driver.createOutputTopic(Topics.ALERTS_URGENT.name(), Topics.ALERTS.keySerde().deserializer(),
+        Topics.ALERTS.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -67,8 +71,10 @@ class HeartbeatTopologyTest {
 
   private long clock;
 
+  /** The heartbeat alerts written since the last call, on either lane. */
   private List<Alert> heartbeatAlerts() {
-    return alerts.readRecordsToList().stream().map(TestRecord::value)
+    return Stream.concat(urgentAlerts.readRecordsToList().stream(), alerts.readRecordsToList().stream())
+        .map(TestRecord::value)
         .filter(a -> a.getFingerprint().startsWith(HeartbeatTopology.FINGERPRINT_PREFIX)).toList();
   }
 
@@ -79,6 +85,7 @@ class HeartbeatTopologyTest {
     assertThat(heartbeatAlerts()).isEmpty();
 
     advanceTo(T0.plus(Duration.ofMinutes(12)));
+    assertThat(urgentAlerts.getQueueSize()).as("a missed beat opens an incident: the urgent lane").isEqualTo(1);
     List<Alert> fired = heartbeatAlerts();
     assertThat(fired).hasSize(1);
     Alert missed = fired.get(0);
@@ -95,6 +102,7 @@ class HeartbeatTopologyTest {
 
     Instant back = T0.plus(Duration.ofMinutes(31));
     beats.pipeInput("nightly-backup", beat("nightly-backup", back), back);
+    assertThat(alerts.getQueueSize()).as("the resolve takes the routine lane").isEqualTo(1);
     List<Alert> resolved = heartbeatAlerts();
     assertThat(resolved).singleElement().satisfies(a -> {
       assertThat(a.getStatus()).isEqualTo(AlertStatus.RESOLVED);

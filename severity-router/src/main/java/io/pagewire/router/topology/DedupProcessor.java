@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * unchanged alerts on every {@code repeat_interval}. Remembers, per fingerprint, the last
  * {@code status@startsAt} seen, for {@code classification.dedupRetention} after it was last seen:
  * an expiry index swept every {@link #SWEEP_EVERY} forgets older entries in bounded batches.
+ *
+ * <p>Also drops a record received by the ingest before the record last applied for its
+ * fingerprint: the urgent lane lets a later record of an alert overtake earlier ones ({@link Lane}),
+ * and the earlier ones are then stale.
  */
 final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
 
@@ -63,10 +67,19 @@ final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
     String stored = lastSeen.get(fingerprint);
     Instant expires = Instant.ofEpochMilli(record.timestamp()).plus(retention);
     boolean duplicate = stored != null && sameAlert(stored, seen);
+    if (!duplicate && stored != null && receivedAt(stored) > alert.getReceivedAt().toEpochMilli()) {
+      // Overtaken: the urgent lane brought a later record of this alert first (Lane).
+      metrics.stale();
+      log.debug("stale alert dropped: fingerprint={} status={} receivedAt={}, a record received later was applied",
+          fingerprint, alert.getStatus(), alert.getReceivedAt());
+      return;
+    }
     // A duplicate only pushes the expiry out once a quarter of the retention has passed, so
     // HA copies and resends do not each rewrite the entry.
     if (!duplicate || expiresAt(stored) < expires.minus(retention.dividedBy(4)).toEpochMilli()) {
-      lastSeen.put(fingerprint, seen + "@" + expires.toEpochMilli());
+      long received = duplicate ? Math.max(receivedAt(stored), alert.getReceivedAt().toEpochMilli())
+          : alert.getReceivedAt().toEpochMilli();
+      lastSeen.put(fingerprint, seen + "@" + expires.toEpochMilli() + "@" + received);
       expiry.add(expires, fingerprint);
     }
     if (duplicate) {
@@ -90,14 +103,25 @@ final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
     }
   }
 
-  /** {@code status@startsAt@expiresAt}; entries written before expiry existed lack the last part. */
+  /**
+   * {@code status@startsAt@expiresAt@receivedAt}; entries written before expiry existed lack the
+   * last two parts, entries written before lanes the last one.
+   */
   private static boolean sameAlert(String stored, String seen) {
     return stored.equals(seen) || stored.startsWith(seen + "@");
   }
 
   private static long expiresAt(String stored) {
-    int last = stored.lastIndexOf('@');
-    int first = stored.indexOf('@');
-    return last > first ? Long.parseLong(stored.substring(last + 1)) : 0;
+    return part(stored, 2);
+  }
+
+  /** When the ingest received the record the entry was last written for; 0 when unknown. */
+  private static long receivedAt(String stored) {
+    return part(stored, 3);
+  }
+
+  private static long part(String stored, int index) {
+    String[] parts = stored.split("@");
+    return parts.length > index ? Long.parseLong(parts[index]) : 0;
   }
 }

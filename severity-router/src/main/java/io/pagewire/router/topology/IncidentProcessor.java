@@ -126,11 +126,18 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
       return;
     }
     Alert alert = routing.alert();
+    RouterIncident open = incidents.get(incidentKey);
+    RouterAlert known = open == null ? null : alerts.get(Ids.groupMember(incidentKey, alert.getFingerprint()));
+    if (known != null && known.getAlert().getReceivedAt().isAfter(alert.getReceivedAt())) {
+      // Overtaken: the urgent lane brought a later record of this alert first (Lane).
+      metrics.stale();
+      log.debug("stale alert dropped: fingerprint={} incidentKey={} status={} receivedAt={}, a record received later was applied",
+          alert.getFingerprint(), incidentKey, alert.getStatus(), alert.getReceivedAt());
+      return;
+    }
     Mute mute = alert.getStatus() == AlertStatus.FIRING
         ? suppressions.of(alert.getLabels(), alert.getFingerprint(), values(silences), values(inhibiting), at)
         : Mute.NONE;
-    RouterIncident open = incidents.get(incidentKey);
-    RouterAlert known = open == null ? null : alerts.get(Ids.groupMember(incidentKey, alert.getFingerprint()));
     IncidentLifecycle.Step step = lifecycle.apply(open, known, routing, mute, loadChanges(incidentKey), at);
     if (step.orphan()) {
       metrics.orphanResolution();

@@ -19,6 +19,7 @@ final class RouterMetrics {
   private final Counter flapping;
   private final Counter dedupExpired;
   private final Counter handResolved;
+  private final Counter stale;
   private final Map<IncidentEventType, Counter> events = new EnumMap<>(IncidentEventType.class);
 
   RouterMetrics(MeterRegistry registry) {
@@ -44,6 +45,9 @@ final class RouterMetrics {
         .description("Dedup entries forgotten after classification.dedupRetention").register(registry);
     handResolved = Counter.builder("pagewire.router.groups.ended")
         .description("Open groups ended because a person resolved their incident").register(registry);
+    stale = Counter.builder("pagewire.router.stale")
+        .description("Alerts dropped because a newer record of the same alert (received later by the ingest) was applied first")
+        .register(registry);
     for (IncidentEventType type : IncidentEventType.values()) {
       events.put(type, Counter.builder("pagewire.router.events")
           .description("Incident events emitted, by type")
@@ -54,6 +58,10 @@ final class RouterMetrics {
 
   void duplicate() {
     duplicates.increment();
+  }
+
+  void stale() {
+    stale.increment();
   }
 
   void orphanResolution() {

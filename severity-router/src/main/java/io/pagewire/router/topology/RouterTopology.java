@@ -33,7 +33,8 @@ import org.apache.kafka.streams.state.Stores;
  * The severity router: alerts in, incident events out.
  *
  * <pre>
- * pagewire.alerts (key fingerprint)
+ * pagewire.alerts, pagewire.alerts-urgent (key fingerprint): two lanes through the same nodes
+ *                      and stores; a task takes the urgent lane's records first ({@link Lane})
  *   → labels           a label-less PagerDuty resolve/acknowledge takes the labels of its
  *                      fingerprint's last firing record; store {@value #PAGERDUTY_STORE}
  *   → dedup            drop HA duplicates and resends; store {@value #DEDUP_STORE} by fingerprint,
@@ -42,7 +43,8 @@ import org.apache.kafka.streams.state.Stores;
  *   ├→ inhibiting      alerts matching an inhibit rule's source → pagewire.inhibiting-alerts
  *   │                  (compacted; tombstone when resolved)
  *   → route            one record per matched route, keyed by its incident key
- *   → repartition      {@value #REPARTITION}, so one key's alerts meet on one task
+ *   → repartition      {@value #REPARTITION} ({@value #URGENT_REPARTITION} for the urgent lane), so one
+ *                      key's alerts meet on one task
  * pagewire.incident-status (key incident id; escalation's authoritative status)
  *   → resolved         RESOLVED updates, re-keyed by incident key
  *   → repartition      {@value #RESOLUTIONS}, to the task of the key's alerts
@@ -95,6 +97,8 @@ public final class RouterTopology {
   public static final String INHIBITING_STORE = "inhibiting-alerts";
   /** Name of the repartition by incident key. */
   public static final String REPARTITION = "alerts-by-incident";
+  /** Name of the urgent lane's repartition by incident key ({@link Lane}). */
+  public static final String URGENT_REPARTITION = "urgent-alerts-by-incident";
   /** Name of the repartition of people's resolutions by incident key. */
   public static final String RESOLUTIONS = "resolutions-by-incident";
 
@@ -133,31 +137,14 @@ public final class RouterTopology {
     GlobalTopicStore.addTo(builder, Topics.SILENCES, SILENCE_STORE);
     GlobalTopicStore.addTo(builder, Topics.INHIBITING_ALERTS, INHIBITING_STORE);
 
-    KStream<String, Alert> alerts = builder.stream(Topics.ALERTS.name(),
-            Consumed.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde()).withName("alerts"))
-        .processValues(() -> new LabelsProcessor(metrics), Named.as("labels"), PAGERDUTY_STORE)
-        .processValues(() -> new DedupProcessor(classification.dedupRetention(), metrics), Named.as("dedup"),
-            DEDUP_STORE, DEDUP_EXPIRY_STORE);
-
-    alerts.processValues(() -> new UnroutableProcessor(router, metrics), Named.as("unroutable"))
-        .to(Topics.UNROUTABLE.name(), Produced.with(Topics.UNROUTABLE.keySerde(), Topics.UNROUTABLE.valueSerde())
-            .withName("unroutable-alerts"));
-
-    alerts.filter((fingerprint, alert) -> alert.getAction() == null && suppressions.canInhibit(alert.getLabels()),
-            Named.as("inhibiting"))
-        .mapValues(alert -> alert.getStatus() == AlertStatus.FIRING ? alert : null, Named.as("inhibiting-or-tombstone"))
-        .to(Topics.INHIBITING_ALERTS.name(),
-            Produced.with(Topics.INHIBITING_ALERTS.keySerde(), Topics.INHIBITING_ALERTS.valueSerde())
-                .withName("inhibiting-alerts"));
-
-    // Both inputs of the incidents processor have the same partition count, so one key's
-    // alerts and resolutions meet on one task.
+    // Both lanes of one partition are inputs of one task: they share its stores, and the task
+    // takes the urgent lane's records first (Lane).
     int partitions = config.topics().partitions();
-    KStream<String, SpecificRecord> byKey = alerts.flatMap((fingerprint, alert) -> router.route(alert).stream()
-            .map(routing -> KeyValue.pair(routing.incidentKey(), alert)).toList(), Named.as("route"))
-        .repartition(Repartitioned.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde())
-            .withName(REPARTITION).withNumberOfPartitions(partitions))
-        .mapValues(alert -> (SpecificRecord) alert, Named.as("alert-input"));
+    KStream<String, SpecificRecord> byKey = null;
+    for (Lane lane : Lane.values()) {
+      KStream<String, SpecificRecord> routed = intake(builder, lane, partitions, router, suppressions, classification, metrics);
+      byKey = byKey == null ? routed : byKey.merge(routed, Named.as(lane.prefix + "alert-inputs"));
+    }
 
     KStream<String, SpecificRecord> resolutions = builder.stream(Topics.INCIDENT_STATUS.name(),
             Consumed.with(Topics.INCIDENT_STATUS.keySerde(), Topics.INCIDENT_STATUS.valueSerde())
@@ -184,5 +171,39 @@ public final class RouterTopology {
             Produced.with(Topics.INCIDENT_EVENTS.keySerde(), Topics.INCIDENT_EVENTS.valueSerde())
                 .withName("incident-events"));
     return builder.build();
+  }
+
+  /**
+   * One lane of the alerts: labels, dedup, the unroutable and inhibiting outputs, routing, and
+   * the repartition by incident key, ending on the incidents processor's task.
+   */
+  private static KStream<String, SpecificRecord> intake(StreamsBuilder builder, Lane lane, int partitions,
+      AlertRouter router, Suppressions suppressions, PagewireConfig.Classification classification, RouterMetrics metrics) {
+    String p = lane.prefix;
+    KStream<String, Alert> alerts = lane.restore(builder.stream(lane.topic.name(), lane.consumed()), "alerts")
+        .processValues(() -> new LabelsProcessor(metrics), Named.as(p + "labels"), PAGERDUTY_STORE)
+        .processValues(() -> new DedupProcessor(classification.dedupRetention(), metrics), Named.as(p + "dedup"),
+            DEDUP_STORE, DEDUP_EXPIRY_STORE);
+
+    alerts.processValues(() -> new UnroutableProcessor(router, metrics), Named.as(p + "unroutable"))
+        .to(Topics.UNROUTABLE.name(), Produced.with(Topics.UNROUTABLE.keySerde(), Topics.UNROUTABLE.valueSerde())
+            .withName(p + "unroutable-alerts"));
+
+    alerts.filter((fingerprint, alert) -> alert.getAction() == null && suppressions.canInhibit(alert.getLabels()),
+            Named.as(p + "inhibiting"))
+        .mapValues(alert -> alert.getStatus() == AlertStatus.FIRING ? alert : null, Named.as(p + "inhibiting-or-tombstone"))
+        .to(Topics.INHIBITING_ALERTS.name(),
+            Produced.with(Topics.INHIBITING_ALERTS.keySerde(), Topics.INHIBITING_ALERTS.valueSerde())
+                .withName(p + "inhibiting-alerts"));
+
+    // Both inputs of the incidents processor have the same partition count, so one key's
+    // alerts and resolutions meet on one task.
+    KStream<String, Alert> routed = alerts.flatMap((fingerprint, alert) -> router.route(alert).stream()
+        .map(routing -> KeyValue.pair(routing.incidentKey(), alert)).toList(), Named.as(p + "route"));
+    KStream<String, Alert> repartitioned = lane.headStart(routed)
+        .repartition(Repartitioned.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde())
+            .withName(lane.repartition).withNumberOfPartitions(partitions));
+    return lane.restore(repartitioned, lane.repartition)
+        .mapValues(alert -> (SpecificRecord) alert, Named.as(p + "alert-input"));
   }
 }

@@ -108,7 +108,7 @@ public final class RoutesReplay implements Callable<Integer> {
     List<Recorded> alerts = new ArrayList<>();
     List<IncidentEvent> events = new ArrayList<>();
     List<TimelineEvent> pages = new ArrayList<>();
-    replay.replay(List.of(Topics.ALERTS, Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE), from, null, Progress.NONE,
+    replay.replay(List.of(Topics.ALERTS, Topics.ALERTS_URGENT, Topics.INCIDENT_EVENTS, Topics.INCIDENT_TIMELINE), from, null, Progress.NONE,
         (topic, timestamp, value) -> {
           if (to != null && timestamp >= to.toEpochMilli()) {
             return;

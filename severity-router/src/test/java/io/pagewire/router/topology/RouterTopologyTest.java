@@ -258,7 +258,8 @@ class RouterTopologyTest {
     Alert again = checkout("f1", "critical", STARTS.plusSeconds(300));
     pipe(first, T0);
     pipe(again, T0.plusSeconds(300));
-    pipe(resolved(first, T0.plusSeconds(60)), T0.plusSeconds(301));
+    // Alertmanager ended the first firing at +60 s; its resolve was received after the second firing.
+    pipe(received(resolved(first, T0.plusSeconds(60)), T0.plusSeconds(301)), T0.plusSeconds(301));
 
     assertThat(types(events.readValuesToList())).containsExactly(IncidentEventType.OPENED);
     assertThat(firingAlerts()).containsExactly(Map.entry("f1", STARTS.plusSeconds(300)));
@@ -337,6 +338,43 @@ class RouterTopologyTest {
 
   private void pipe(Alert alert, Instant timestamp) {
     alerts.pipeInput(alert.getFingerprint(), alert, timestamp);
+  }
+
+  private static Alert received(Alert alert, Instant at) {
+    return Alert.newBuilder(alert).setReceivedAt(at).build();
+  }
+
+  @Test
+  void shouldOpenAnIncidentFromTheUrgentLaneAtTheRealTimeOfItsRecord() {
+    TestInputTopic<String, Alert> urgent = driver.createInputTopic(Topics.ALERTS_URGENT.name(),
+        Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer());
+    Alert alert = received(checkout("f1", "critical"), T0);
+    urgent.pipeInput(alert.getFingerprint(), alert, T0);
+
+    var opened = events.readRecord();
+    assertThat(opened.value().getType()).isEqualTo(IncidentEventType.OPENED);
+    // The lane's head start (a day) is taken back before any processor reads the time.
+    assertThat(opened.value().getAt()).isEqualTo(T0);
+    assertThat(opened.timestamp()).isEqualTo(T0.toEpochMilli());
+    assertThat(incidentStore().get(opened.value().getIncidentKey()).getOpenedAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void shouldDropARoutineRecordOvertakenByALaterOneOfTheSameAlertOnTheUrgentLane() {
+    TestInputTopic<String, Alert> urgent = driver.createInputTopic(Topics.ALERTS_URGENT.name(),
+        Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer());
+    Alert first = received(checkout("f1", "critical"), T0);
+    Alert again = received(checkout("f1", "critical", STARTS.plusSeconds(300)), T0.plusSeconds(300));
+    // Received in this order: firing, resolved, firing again (a new group's first webhook, urgent).
+    // The urgent record overtook the routine resolve, which comes last, received before it.
+    pipe(first, T0);
+    urgent.pipeInput(again.getFingerprint(), again, T0.plusSeconds(300));
+    pipe(received(resolved(first, T0.plusSeconds(60)), T0.plusSeconds(61)), T0.plusSeconds(301));
+
+    assertThat(types(events.readValuesToList())).containsExactly(IncidentEventType.OPENED);
+    assertThat(firingAlerts()).containsExactly(Map.entry("f1", STARTS.plusSeconds(300)));
+    assertThat(registry.get("pagewire.router.stale").counter().count()).isEqualTo(1);
+    assertThat(registry.get("pagewire.router.orphan.resolutions").counter().count()).isZero();
   }
 
   private static Alert checkout(String fingerprint, String severity, String... more) {
