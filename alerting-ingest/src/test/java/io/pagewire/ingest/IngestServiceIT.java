@@ -77,7 +77,7 @@ class IngestServiceIT {
     basicApi = startApi(config(kafka.bootstrapServers(), Duration.ofSeconds(10),
         new PagewireConfig.Auth(null, USER, Secret.of(PASSWORD))).http(), service);
 
-    alertsTopic = TopicReader.of(config, Topics.ALERTS);
+    alertsTopic = TopicReader.lanes(config, Topics.ALERT_LANES);
   }
 
   @AfterAll

@@ -39,7 +39,7 @@ final class StormBench {
           bodies.add(Alerts.webhook("StormAlert" + g, g % 2 == 0 ? "critical" : "warning", from, Math.min(batch, perGroup - from)));
         }
       }
-      try (Lag lag = new Lag(demo.bootstrapServers())) {
+      try (Lag lag = new Lag(demo.bootstrapServers()); Hops hops = new Hops(demo.bootstrapServers())) {
         ExecutorService posters = Executors.newFixedThreadPool(concurrency);
         AtomicLong retries = new AtomicLong();
         double cpu0 = Machine.cpuSeconds(demo.child.pid());
@@ -60,6 +60,7 @@ final class StormBench {
 
         String probe = Alerts.newProbeName();
         receiver.await(probe);
+        hops.watch(probe);
         long probeSent = System.nanoTime();
         http.post(Alerts.probe(probe));
 
@@ -93,6 +94,7 @@ final class StormBench {
         if (pageArrived != null) {
           double ms = (pageArrived - probeSent) / 1e6;
           ok &= Report.target("new P0 POST→page (webhook receiver)", String.format("%.0f ms", ms), "≤ 2 s", ms <= 2000);
+          System.out.printf("  %-46s %s%n", "the P0 readable on (after its POST):", hops.describe(probe, probeSent));
         } else {
           ok &= Report.target("new P0 POST→page (webhook receiver)", "no page within the time-out", "≤ 2 s", false);
         }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SchemaRegistryIT {
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
-  private static final List<String> WRITTEN = List.of(Topics.ALERTS.name(), Topics.INCIDENT_EVENTS.name(),
+  /** The first webhook of a group takes the urgent lane: its firing alerts are on pagewire.alerts-urgent. */
+  private static final List<String> WRITTEN = List.of(Topics.ALERTS_URGENT.name(), Topics.INCIDENT_EVENTS.name(),
       Topics.INCIDENT_TIMELINE.name(), Topics.NOTIFICATION_REQUESTS.name(), Topics.NOTIFICATION_RECEIPTS.name(),
       Topics.INCIDENT_STATUS.name());
 
@@ -97,7 +98,7 @@ class SchemaRegistryIT {
       assertThat(types).startsWith("OPENED").contains("PAGED");
 
       // The registry holds Pagewire to its rule: a change that old records cannot satisfy is refused.
-      var refused = registry.post("subjects/" + Topics.ALERTS.name() + "-value/versions",
+      var refused = registry.post("subjects/" + Topics.ALERTS_URGENT.name() + "-value/versions",
           "{\"schema\": " + Json.quote("{\"type\":\"record\",\"name\":\"Alert\",\"namespace\":\"io.pagewire.schemas\","
               + "\"fields\":[{\"name\":\"mandatory\",\"type\":\"string\"}]}") + "}");
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);

@@ -12,12 +12,14 @@ import io.pagewire.schemas.Silence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +53,25 @@ public final class RouterService extends StreamsService {
     return thread;
   });
 
+  /**
+   * {@link KafkaSettings#streams}, and a task never idles: it takes whatever its partitions have
+   * buffered (the urgent lane's first) instead of waiting for a fetch of a lane that has more on
+   * the broker. The lanes are ordered by design, and the incidents processor drops what a later
+   * record of its alert overtook ({@code Lane}).
+   */
+  static Properties settings(PagewireConfig config) {
+    Properties props = KafkaSettings.streams(config, APPLICATION_ID, null);
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    return props;
+  }
+
   /** The silences API of this instance. */
   public SilencesApi silences() {
     return silences;
   }
 
   public RouterService(PagewireConfig config, MeterRegistry metrics) {
-    super(NAME, RouterTopology.build(config, metrics), KafkaSettings.streams(config, APPLICATION_ID, null));
+    super(NAME, RouterTopology.build(config, metrics), settings(config));
     streamsMetrics = new KafkaStreamsMetrics(streams());
     streamsMetrics.bindTo(metrics);
     silences = new SilencesApi(config, this::silenceStore, Clock.systemUTC());

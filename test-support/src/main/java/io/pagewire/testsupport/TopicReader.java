@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads every partition of one topic from the beginning, as a read_committed consumer without a
+ * Reads every partition of one topic (or of the lanes of one, {@link #lanes}) from the beginning, as a read_committed consumer without a
  * group (nothing committed, nothing rebalanced), and keeps what it has read. Safe to poll from an
  * Awaitility condition and the test thread.
  */
@@ -28,24 +28,30 @@ public final class TopicReader<K, V> implements AutoCloseable {
   private final KafkaConsumer<K, V> consumer;
   private final List<ConsumerRecord<K, V>> records = new ArrayList<>();
 
-  private TopicReader(PagewireConfig config, String topic, Deserializer<K> keys, Deserializer<V> values) {
-    this.topic = topic;
-    Properties props = KafkaSettings.common(config, "it-reader-" + topic);
+  private TopicReader(PagewireConfig config, List<String> topics, Deserializer<K> keys, Deserializer<V> values) {
+    this.topic = String.join(",", topics);
+    Properties props = KafkaSettings.common(config, "it-reader-" + topics.get(0));
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     this.consumer = new KafkaConsumer<>(props, keys, values);
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+    List<TopicPartition> partitions = topics.stream().flatMap(topic -> consumer.partitionsFor(topic).stream()
+        .map(p -> new TopicPartition(topic, p.partition()))).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
   }
 
   public static <K, V> TopicReader<K, V> of(PagewireConfig config, Topic<K, V> topic) {
-    return new TopicReader<>(config, topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    return new TopicReader<>(config, List.of(topic.name()), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+  }
+
+  /** The topics of one kind of record, as {@code Topics.ALERT_LANES}: each partition in its own order. */
+  public static <K, V> TopicReader<K, V> lanes(PagewireConfig config, List<Topic<K, V>> topics) {
+    return new TopicReader<>(config, topics.stream().map(Topic::name).toList(),
+        topics.get(0).keySerde().deserializer(), topics.get(0).valueSerde().deserializer());
   }
 
   /** Keys and values as bytes: for records that may not decode (dead letters, garbage). */
   public static TopicReader<byte[], byte[]> raw(PagewireConfig config, String topic) {
-    return new TopicReader<>(config, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return new TopicReader<>(config, List.of(topic), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /** Reads what is committed so far; returns only the records read by this call. */

@@ -74,6 +74,11 @@ public final class KafkaSettings {
    * @param applicationServer {@code host:port} of this instance's HTTP API, for interactive
    *     queries across instances; null when the app serves none
    */
+  /** Records a stream thread buffers per input partition. */
+  static final int STREAMS_BUFFERED_RECORDS = 100;
+  /** Bytes a stream thread's consumer fetches per partition and request (about a hundred alerts). */
+  static final int STREAMS_FETCH_BYTES = 64 * 1024;
+
   public static Properties streams(PagewireConfig config, String applicationId, String applicationServer) {
     Properties props = common(config, applicationId);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -92,6 +97,12 @@ public final class KafkaSettings {
     // Wall-clock punctuators (escalation timers) stay on time when input is idle.
     props.put(StreamsConfig.POLL_MS_CONFIG, 10);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // A stream thread polls only once it has processed every record it buffered, and its consumer
+    // hands out each partition's fetched batch in turn: small fetches and buffers bound how long a
+    // newly written record (the urgent lane's first alert of a new incident) waits behind a
+    // backlog. Defaults: 1 MiB per partition fetch, 1,000 records buffered per partition.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), STREAMS_FETCH_BYTES);
+    props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, STREAMS_BUFFERED_RECORDS);
     if (applicationServer != null) {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }
