@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.pagewire.platform.config.PagewireConfig.IngestLimits;
 import io.pagewire.platform.http.Json;
 import io.pagewire.schemas.Alert;
@@ -15,13 +16,6 @@ import io.pagewire.schemas.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.chrono.IsoChronology;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
-import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,26 +64,10 @@ public final class WebhookParser {
 
   private static final int EXCERPT_CHARS = 64;
 
+  /** The first pass checks the whole body, duplicate keys too; the second reads what it checked. */
   private static final ObjectReader READER = Json.MAPPER.reader()
       .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-
-  /** RFC 3339 {@code date-time}: seconds required, 0-9 fraction digits, {@code Z} or a numeric offset. */
-  private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
-      .parseCaseInsensitive()
-      .append(DateTimeFormatter.ISO_LOCAL_DATE)
-      .appendLiteral('T')
-      .appendValue(ChronoField.HOUR_OF_DAY, 2)
-      .appendLiteral(':')
-      .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
-      .appendLiteral(':')
-      .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
-      .optionalStart()
-      .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
-      .optionalEnd()
-      .appendOffset("+HH:MM", "Z")
-      .toFormatter()
-      .withResolverStyle(ResolverStyle.STRICT)
-      .withChronology(IsoChronology.INSTANCE);
+  private static final ObjectReader CHECKED_READER = Json.MAPPER.reader();
 
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
@@ -140,7 +118,7 @@ public final class WebhookParser {
       throws InvalidWebhookException {
     Envelope envelope = envelope(body, limits);
     int count = 0;
-    try (JsonParser parser = READER.createParser(body)) {
+    try (JsonParser parser = CHECKED_READER.createParser(body)) {
       parser.nextToken();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
@@ -151,7 +129,7 @@ public final class WebhookParser {
         }
         while (parser.nextToken() != JsonToken.END_ARRAY) {
           String path = "alerts[" + count + "]";
-          Alert alert = parseAlert(READER.readTree(parser), path, receivedAt, requestId, envelope.receiver(),
+          Alert alert = parseAlert(parser, path, receivedAt, requestId, envelope.receiver(),
               envelope.externalUrl(), limits);
           int encoded = mayExceed(alert, limits.maxAlertBytes()) ? encodedSize(alert) : 0;
           if (encoded > limits.maxAlertBytes()) {
@@ -191,9 +169,9 @@ public final class WebhookParser {
         String field = parser.currentName();
         token = parser.nextToken();
         switch (field) {
-          case "receiver" -> receiver = bounded(scalarString(parser, "receiver"), "receiver",
+          case "receiver" -> receiver = bounded(scalarString(parser, null, "receiver"), null, "receiver",
               limits.maxReceiverBytes(), "maxReceiverBytes");
-          case "externalURL" -> externalUrl = bounded(scalarString(parser, "externalURL"), "externalURL",
+          case "externalURL" -> externalUrl = bounded(scalarString(parser, null, "externalURL"), null, "externalURL",
               limits.maxUrlBytes(), "maxUrlBytes");
           case "groupKey" -> groupKey = token == JsonToken.VALUE_STRING ? parser.getText() : null;
           case "alerts" -> {
@@ -226,13 +204,14 @@ public final class WebhookParser {
   }
 
   /** The current string value, "" for null; anything else is named in the error. */
-  private static String scalarString(JsonParser parser, String path) throws IOException, InvalidWebhookException {
+  private static String scalarString(JsonParser parser, String parent, String field)
+      throws IOException, InvalidWebhookException {
     JsonToken token = parser.currentToken();
     if (token == JsonToken.VALUE_NULL) {
       return "";
     }
     if (token != JsonToken.VALUE_STRING) {
-      throw new InvalidWebhookException(path, "expected a string, got " + describeCurrent(parser));
+      throw new InvalidWebhookException(at(parent, field), "expected a string, got " + describeCurrent(parser));
     }
     return parser.getText();
   }
@@ -260,11 +239,11 @@ public final class WebhookParser {
    * as a webhook's alerts: label and annotation counts and sizes, URLs, the whole record.
    */
   public static void checkBounds(Alert alert, String path, IngestLimits limits) throws InvalidWebhookException {
-    checkEntries(alert.getLabels(), path + ".labels", "labels", limits.maxLabels(), "maxLabels",
+    checkEntries(alert.getLabels(), path, "labels", limits.maxLabels(), "maxLabels",
         limits.maxNameBytes(), limits.maxLabelValueBytes(), "maxLabelValueBytes");
-    checkEntries(alert.getAnnotations(), path + ".annotations", "annotations", limits.maxAnnotations(), "maxAnnotations",
+    checkEntries(alert.getAnnotations(), path, "annotations", limits.maxAnnotations(), "maxAnnotations",
         limits.maxNameBytes(), limits.maxAnnotationValueBytes(), "maxAnnotationValueBytes");
-    bounded(alert.getGeneratorUrl(), path + ".url", limits.maxUrlBytes(), "maxUrlBytes");
+    bounded(alert.getGeneratorUrl(), path, "url", limits.maxUrlBytes(), "maxUrlBytes");
     int encoded = mayExceed(alert, limits.maxAlertBytes()) ? encodedSize(alert) : 0;
     if (encoded > limits.maxAlertBytes()) {
       throw new InvalidWebhookException(path, "encodes to " + encoded + " bytes, over the limit of "
@@ -317,51 +296,72 @@ public final class WebhookParser {
     return value == null ? 0 : 5 + 3L * value.length();
   }
 
-  private static Alert parseAlert(JsonNode node, String path, Instant receivedAt, String requestId,
-      String receiver, String externalUrl, IngestLimits limits) throws InvalidWebhookException {
-    if (!node.isObject()) {
-      throw new InvalidWebhookException(path, "expected an alert object, got " + describe(node));
+  /** Reads the alert object at the parser's current token, leaving the parser at its end. */
+  private static Alert parseAlert(JsonParser parser, String path, Instant receivedAt, String requestId,
+      String receiver, String externalUrl, IngestLimits limits) throws IOException, InvalidWebhookException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      throw new InvalidWebhookException(path, "expected an alert object, got " + describeCurrent(parser));
     }
-    JsonNode labelsNode = node.get("labels");
-    if (labelsNode == null || labelsNode.isNull()) {
+    Map<String, String> labels = null;
+    Map<String, String> annotations = Map.of();
+    String starts = null;
+    String ends = "";
+    String fingerprint = "";
+    String status = null;
+    String generatorUrl = "";
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken token = parser.nextToken();
+      if (token == JsonToken.VALUE_NULL) {
+        // null is absent for every field (labels and startsAt are then missing)
+        continue;
+      }
+      switch (field) {
+        case "labels" -> labels = stringMap(parser, path, "labels");
+        case "annotations" -> annotations = stringMap(parser, path, "annotations");
+        case "startsAt" -> starts = timestampText(parser, path, "startsAt");
+        case "endsAt" -> ends = timestampText(parser, path, "endsAt");
+        case "fingerprint" -> fingerprint = scalarString(parser, path, "fingerprint");
+        case "generatorURL" -> generatorUrl = scalarString(parser, path, "generatorURL");
+        case "status" -> {
+          if (token != JsonToken.VALUE_STRING) {
+            throw new InvalidWebhookException(path + ".status", describeCurrent(parser) + " is neither \"firing\" nor \"resolved\"");
+          }
+          status = parser.getText();
+        }
+        default -> parser.skipChildren();
+      }
+    }
+    if (labels == null) {
       throw new InvalidWebhookException(path + ".labels", "is missing; every alert needs its labels");
     }
-    Map<String, String> labels = stringMap(labelsNode, path + ".labels");
     if (labels.isEmpty()) {
       throw new InvalidWebhookException(path + ".labels", "is empty; an alert is identified by at least one label");
     }
-    checkEntries(labels, path + ".labels", "labels", limits.maxLabels(), "maxLabels",
+    checkEntries(labels, path, "labels", limits.maxLabels(), "maxLabels",
         limits.maxNameBytes(), limits.maxLabelValueBytes(), "maxLabelValueBytes");
-    JsonNode annotationsNode = node.get("annotations");
-    Map<String, String> annotations = annotationsNode == null || annotationsNode.isNull()
-        ? Map.of() : stringMap(annotationsNode, path + ".annotations");
-    checkEntries(annotations, path + ".annotations", "annotations", limits.maxAnnotations(), "maxAnnotations",
+    checkEntries(annotations, path, "annotations", limits.maxAnnotations(), "maxAnnotations",
         limits.maxNameBytes(), limits.maxAnnotationValueBytes(), "maxAnnotationValueBytes");
-
-    JsonNode startsNode = node.get("startsAt");
-    if (startsNode == null || startsNode.isNull()) {
+    if (starts == null) {
       throw new InvalidWebhookException(path + ".startsAt", "is missing; every alert needs its start time");
     }
-    Instant startsAt = timestamp(startsNode, path + ".startsAt");
+    Instant startsAt = timestamp(starts, path, "startsAt");
     if (startsAt.equals(GO_ZERO_TIME)) {
       throw new InvalidWebhookException(path + ".startsAt", "is Go's zero time, not a start time");
     }
     Instant endsAt = null;
-    JsonNode endsNode = node.get("endsAt");
-    if (endsNode != null && !endsNode.isNull() && !(endsNode.isTextual() && endsNode.asText().isEmpty())) {
-      Instant end = timestamp(endsNode, path + ".endsAt");
+    if (!ends.isEmpty()) {
+      Instant end = timestamp(ends, path, "endsAt");
       endsAt = end.equals(GO_ZERO_TIME) ? null : end;
     }
-    String fingerprint = optionalString(node, "fingerprint", path + ".fingerprint");
     return Alert.newBuilder()
         .setFingerprint(fingerprint.isEmpty() ? fingerprintOf(labels) : fingerprint)
-        .setStatus(status(node, path + ".status", endsAt, receivedAt))
+        .setStatus(status(status, path, endsAt, receivedAt))
         .setLabels(labels)
         .setAnnotations(annotations)
         .setStartsAt(startsAt)
         .setEndsAt(endsAt)
-        .setGeneratorUrl(bounded(optionalString(node, "generatorURL", path + ".generatorURL"), path + ".generatorURL",
-            limits.maxUrlBytes(), "maxUrlBytes"))
+        .setGeneratorUrl(bounded(generatorUrl, path, "generatorURL", limits.maxUrlBytes(), "maxUrlBytes"))
         .setReceiver(receiver)
         .setExternalUrl(externalUrl)
         .setReceivedAt(receivedAt.truncatedTo(ChronoUnit.MILLIS))
@@ -369,76 +369,88 @@ public final class WebhookParser {
         .build();
   }
 
-  private static AlertStatus status(JsonNode alert, String path, Instant endsAt, Instant receivedAt)
+  private static AlertStatus status(String status, String parent, Instant endsAt, Instant receivedAt)
       throws InvalidWebhookException {
-    JsonNode node = alert.get("status");
-    if (node == null || node.isNull()) {
+    if (status == null) {
       return endsAt != null && !endsAt.isAfter(receivedAt) ? AlertStatus.RESOLVED : AlertStatus.FIRING;
     }
-    if (node.isTextual()) {
-      switch (node.asText()) {
-        case "firing":
-          return AlertStatus.FIRING;
-        case "resolved":
-          return AlertStatus.RESOLVED;
-        default:
-          break;
-      }
-    }
-    throw new InvalidWebhookException(path, describe(node) + " is neither \"firing\" nor \"resolved\"");
+    return switch (status) {
+      case "firing" -> AlertStatus.FIRING;
+      case "resolved" -> AlertStatus.RESOLVED;
+      default -> throw new InvalidWebhookException(at(parent, "status"), describe(TextNode.valueOf(status)) + " is neither \"firing\" nor \"resolved\"");
+    };
   }
 
-  private static Instant timestamp(JsonNode node, String path) throws InvalidWebhookException {
-    if (node.isTextual()) {
-      try {
-        return OffsetDateTime.parse(node.asText(), RFC_3339).toInstant().truncatedTo(ChronoUnit.MILLIS);
-      } catch (DateTimeParseException e) {
-        // fall through to the common message
-      }
+  /** The text of a timestamp field, read in {@link #timestamp}; anything but a string is named in the error. */
+  private static String timestampText(JsonParser parser, String parent, String field)
+      throws IOException, InvalidWebhookException {
+    if (parser.currentToken() != JsonToken.VALUE_STRING) {
+      throw new InvalidWebhookException(at(parent, field), describeCurrent(parser) + " is not an RFC 3339 timestamp");
     }
-    throw new InvalidWebhookException(path, describe(node) + " is not an RFC 3339 timestamp");
+    return parser.getText();
   }
 
-  private static Map<String, String> stringMap(JsonNode node, String path) throws InvalidWebhookException {
-    if (!node.isObject()) {
-      throw new InvalidWebhookException(path, "expected an object of strings, got " + describe(node));
+  private static Instant timestamp(String text, String parent, String field) throws InvalidWebhookException {
+    Instant instant = Rfc3339.parse(text);
+    if (instant == null) {
+      throw new InvalidWebhookException(at(parent, field), describe(TextNode.valueOf(text)) + " is not an RFC 3339 timestamp");
+    }
+    return instant;
+  }
+
+  /** The object of strings at the parser's current token, in order. */
+  private static Map<String, String> stringMap(JsonParser parser, String parent, String field)
+      throws IOException, InvalidWebhookException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      throw new InvalidWebhookException(at(parent, field), "expected an object of strings, got " + describeCurrent(parser));
     }
     Map<String, String> map = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> entry : node.properties()) {
-      if (!entry.getValue().isTextual()) {
-        throw new InvalidWebhookException(path + "." + entry.getKey(),
-            "expected a string, got " + describe(entry.getValue()));
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      if (parser.nextToken() != JsonToken.VALUE_STRING) {
+        throw new InvalidWebhookException(at(parent, field) + "." + name, "expected a string, got " + describeCurrent(parser));
       }
-      map.put(entry.getKey(), entry.getValue().asText());
+      map.put(name, parser.getText());
     }
     return map;
   }
 
-  /** Checks the number of entries of a label or annotation map, and the size of each name and value. */
-  private static void checkEntries(Map<String, String> entries, String path, String what, int maxEntries,
+  /**
+   * Checks the number of entries of a label or annotation map ({@code what}, of the alert at
+   * {@code parent}), and the size of each name and value.
+   */
+  private static void checkEntries(Map<String, String> entries, String parent, String what, int maxEntries,
       String maxEntriesKey, int maxNameBytes, int maxValueBytes, String maxValueKey) throws InvalidWebhookException {
     if (entries.size() > maxEntries) {
-      throw new InvalidWebhookException(path, "has " + entries.size() + " " + what + ", over the limit of "
+      throw new InvalidWebhookException(at(parent, what), "has " + entries.size() + " " + what + ", over the limit of "
           + maxEntries + " (ingest.limits." + maxEntriesKey + ")");
     }
     for (Map.Entry<String, String> entry : entries.entrySet()) {
-      int nameBytes = utf8(entry.getKey()).length;
+      // As in bounded: a UTF-8 char takes at most 3 bytes per UTF-16 unit, so short names need no encoding.
+      int nameBytes = entry.getKey().length() * 3L > maxNameBytes ? utf8(entry.getKey()).length : 0;
       if (nameBytes > maxNameBytes) {
         // The name itself is too long to be a readable path: quote an excerpt of it instead.
-        throw new InvalidWebhookException(path, "has a name of " + nameBytes + " bytes (\"" + excerpt(entry.getKey())
+        throw new InvalidWebhookException(at(parent, what), "has a name of " + nameBytes + " bytes (\"" + excerpt(entry.getKey())
             + "\"), over the limit of " + maxNameBytes + " bytes (ingest.limits.maxNameBytes)");
       }
-      bounded(entry.getValue(), path + "." + entry.getKey(), maxValueBytes, maxValueKey);
+      bounded(entry.getValue(), parent, what, entry.getKey(), maxValueBytes, maxValueKey);
     }
   }
 
-  /** {@code value}, when its UTF-8 encoding is at most {@code maxBytes} long. */
-  private static String bounded(String value, String path, int maxBytes, String limitKey)
+  /** {@code value} of {@code field} (of {@code parent}, null at the top), when its UTF-8 encoding is at most {@code maxBytes} long. */
+  private static String bounded(String value, String parent, String field, int maxBytes, String limitKey)
+      throws InvalidWebhookException {
+    return bounded(value, parent, field, null, maxBytes, limitKey);
+  }
+
+  /** {@link #bounded(String, String, String, int, String)} of the entry {@code name} of the map {@code field}, when not null. */
+  private static String bounded(String value, String parent, String field, String name, int maxBytes, String limitKey)
       throws InvalidWebhookException {
     // A UTF-8 char takes at most 3 bytes per UTF-16 unit: most values need no encoding to pass.
     if (value.length() * 3L > maxBytes) {
       int bytes = utf8(value).length;
       if (bytes > maxBytes) {
+        String path = name == null ? at(parent, field) : at(parent, field) + "." + name;
         throw new InvalidWebhookException(path, "is " + bytes + " bytes, over the limit of " + maxBytes
             + " bytes (ingest.limits." + limitKey + ")");
       }
@@ -446,16 +458,9 @@ public final class WebhookParser {
     return value;
   }
 
-  /** The string at {@code field}, or "" when absent or null. */
-  private static String optionalString(JsonNode parent, String field, String path) throws InvalidWebhookException {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return "";
-    }
-    if (!node.isTextual()) {
-      throw new InvalidWebhookException(path, "expected a string, got " + describe(node));
-    }
-    return node.asText();
+  /** The path of {@code field} within {@code parent} (null at the top level); built only for an error. */
+  private static String at(String parent, String field) {
+    return parent == null ? field : parent + "." + field;
   }
 
   /** A short, bounded rendering of a value for error messages: the sender may echo it to people. */

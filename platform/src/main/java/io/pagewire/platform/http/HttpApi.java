@@ -194,7 +194,11 @@ public final class HttpApi implements AutoCloseable {
       return;
     }
     try (InputStream rest = org.eclipse.jetty.server.Request.asInputStream(request)) {
-      long skipped = 0;
+      // Usually the handler read the whole body: then there is nothing to drain and no buffer to allocate.
+      if (rest.read() < 0) {
+        return;
+      }
+      long skipped = 1;
       byte[] buffer = new byte[16 * 1024];
       int n;
       while ((n = rest.read(buffer)) >= 0) {

@@ -11,6 +11,8 @@ import java.util.Map;
  */
 public final class Request {
 
+  private static final int PREALLOCATED_BYTES = 64 * 1024;
+
   private final String method;
   private final String path;
   private final Map<String, String> pathParams;
@@ -95,7 +97,7 @@ public final class Request {
   public synchronized byte[] body() {
     if (body == null) {
       try (InputStream in = source.open(source.defaultLimit(), "http.maxBodyBytes")) {
-        body = in.readAllBytes();
+        body = readAll(in, source.declaredLength());
       } catch (IOException e) {
         throw HttpApi.unreadable(e);
       }
@@ -110,12 +112,37 @@ public final class Request {
   public synchronized byte[] body(long limit, String limitKey) {
     if (body == null) {
       try (InputStream in = source.open(limit, limitKey)) {
-        body = in.readAllBytes();
+        body = readAll(in, source.declaredLength());
       } catch (IOException e) {
         throw HttpApi.unreadable(e);
       }
     }
     return body;
+  }
+
+  /**
+   * The rest of {@code in}: with a declared length of at most {@value #PREALLOCATED_BYTES} bytes,
+   * read straight into an array of that size, without the chunks and the copy of
+   * {@link InputStream#readAllBytes()}. A larger body is read as it arrives, so that a declared
+   * length alone, before any byte, holds no more memory than that.
+   */
+  private static byte[] readAll(InputStream in, long declared) throws IOException {
+    if (declared < 0 || declared > PREALLOCATED_BYTES) {
+      return in.readAllBytes();
+    }
+    byte[] bytes = new byte[(int) declared];
+    int read = 0;
+    while (read < bytes.length) {
+      int n = in.read(bytes, read, bytes.length - read);
+      if (n < 0) {
+        throw new IOException("the body ended after " + read + " of its " + declared + " bytes");
+      }
+      read += n;
+    }
+    if (in.read() >= 0) {
+      throw new IOException("the body is longer than its declared " + declared + " bytes");
+    }
+    return bytes;
   }
 
   /** The body's declared length ({@code Content-Length}), or -1 when it is sent chunked. */
