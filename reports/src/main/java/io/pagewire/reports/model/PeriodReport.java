@@ -3,12 +3,14 @@ package io.pagewire.reports.model;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.Priority;
 import io.pagewire.schemas.Severity;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.ZonedDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -57,8 +59,13 @@ public record PeriodReport(
   /** How many alert names the noisiest-alerts table lists. */
   public static final int NOISIEST = 10;
   public static final String NO_SEVERITY = "none";
-  private static final LocalTime BUSINESS_START = LocalTime.of(9, 0);
-  private static final LocalTime BUSINESS_END = LocalTime.of(17, 0);
+  private static final long SECONDS_PER_DAY = 86_400;
+  private static final long BUSINESS_START = LocalTime.of(9, 0).toSecondOfDay();
+  private static final long BUSINESS_END = LocalTime.of(17, 0).toSecondOfDay();
+  private static final Comparator<OutOfHoursPage> BY_TIME_THEN_INCIDENT = (a, b) -> {
+    int byTime = a.at().compareTo(b.at());
+    return byTime != 0 ? byTime : a.incidentId().compareTo(b.incidentId());
+  };
 
   /** Acknowledge and resolve compliance of one priority. */
   public record SlaCompliance(Duration acknowledgeWithin, Compliance acknowledge, Duration resolveWithin, Compliance resolve) {}
@@ -94,17 +101,18 @@ public record PeriodReport(
 
     Map<String, Long> perPerson = new TreeMap<>();
     List<OutOfHoursPage> outOfHours = new ArrayList<>();
+    ZoneRules zone = query.zone().getRules();
     for (IncidentFacts incident : incidents) {
       incident.pagesPerPerson().forEach((who, n) -> perPerson.merge(who, n, Long::sum));
       for (IncidentFacts.Page page : incident.pages()) {
-        ZonedDateTime local = page.at().atZone(query.zone());
-        if (!businessHours(local)) {
-          outOfHours.add(new OutOfHoursPage(incident.incidentId(), page.at(), local.toOffsetDateTime().toString(),
-              page.recipient()));
+        ZoneOffset offset = zone.getOffset(page.at());
+        if (!businessHours(page.at(), offset)) {
+          outOfHours.add(new OutOfHoursPage(incident.incidentId(), page.at(),
+              localTime(page.at(), offset), page.recipient()));
         }
       }
     }
-    outOfHours.sort(Comparator.comparing(OutOfHoursPage::at).thenComparing(OutOfHoursPage::incidentId));
+    outOfHours.sort(BY_TIME_THEN_INCIDENT);
 
     List<OpenActionItem> actionItems = incidents.stream()
         .flatMap(i -> i.retrospective().actionItems().stream()
@@ -124,12 +132,23 @@ public record PeriodReport(
         actionItems);
   }
 
-  /** Mon-Fri, 09:00 inclusive to 17:00 exclusive, local time. */
-  public static boolean businessHours(ZonedDateTime local) {
-    DayOfWeek day = local.getDayOfWeek();
-    LocalTime time = local.toLocalTime();
-    return day != DayOfWeek.SATURDAY && day != DayOfWeek.SUNDAY
-        && !time.isBefore(BUSINESS_START) && time.isBefore(BUSINESS_END);
+  /**
+   * Mon-Fri, 09:00 inclusive to 17:00 exclusive, local time at {@code offset}. Computed from the
+   * epoch second, without building the local date and time: a period report asks for every page.
+   */
+  static boolean businessHours(Instant at, ZoneOffset offset) {
+    long local = at.getEpochSecond() + offset.getTotalSeconds();
+    long day = Math.floorDiv(local, SECONDS_PER_DAY);
+    long second = Math.floorMod(local, SECONDS_PER_DAY);
+    // 1970-01-01 was a Thursday: day 0 is Thursday, so (day + 3) mod 7 is 0 on Mondays.
+    long weekday = Math.floorMod(day + 3, 7);
+    return weekday < 5 && second >= BUSINESS_START && second < BUSINESS_END;
+  }
+
+  /** As {@code at.atZone(zone).toOffsetDateTime().toString()}, from the zone's offset at that instant. */
+  static String localTime(Instant at, ZoneOffset offset) {
+    // Not OffsetDateTime.ofInstant: it builds the offset's ZoneRules for every call.
+    return OffsetDateTime.of(LocalDateTime.ofEpochSecond(at.getEpochSecond(), at.getNano(), offset), offset).toString();
   }
 
   public static String severityName(Severity severity) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
+import io.pagewire.schemas.TimelineEvent;
+import io.pagewire.schemas.TimelineEventType;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -41,6 +44,17 @@ class AvroSerdeTest {
   }
 
   @Test
+  void decodesAConsumersBufferInPlaceWhereverItStartsInItsArray() {
+    byte[] record = serde.encode(alert());
+    byte[] fetched = new byte[record.length + 7];
+    System.arraycopy(record, 0, fetched, 3, record.length);
+    ByteBuffer view = ByteBuffer.wrap(fetched, 3, record.length).slice();
+
+    assertThat(serde.deserializer().deserialize("pagewire.alerts", null, view)).isEqualTo(alert());
+    assertThat(serde.deserializer().deserialize("pagewire.alerts", null, (ByteBuffer) null)).isNull();
+  }
+
+  @Test
   void keepsTombstonesNull() {
     assertThat(serde.encode(null)).isNull();
     assertThat(serde.decode(null)).isNull();
@@ -54,12 +68,41 @@ class AvroSerdeTest {
   }
 
   @Test
+  void readsARecordWrittenWithAnOlderReleasedSchemaFoundByItsFingerprint() throws Exception {
+    Schema v1 = ReleasedSchemas.get().versions(TimelineEvent.class).get(0);
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("eventId", "inc-1/opened");
+    old.put("incidentId", "inc-1");
+    old.put("type", new GenericData.EnumSymbol(v1.getField("type").schema(), "OPENED"));
+    old.put("level", 2);
+    old.put("detail", "opened");
+    old.put("at", Instant.parse("2026-11-22T20:14:18Z").toEpochMilli());
+    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+    TimelineEvent event = AvroSerde.of(TimelineEvent.class).decode(bytes);
+
+    assertThat(event.getIncidentId()).isEqualTo("inc-1");
+    assertThat(event.getType()).isEqualTo(TimelineEventType.OPENED);
+    assertThat(event.getLevel()).isEqualTo(2);
+    assertThat(event.getAt()).isEqualTo(Instant.parse("2026-11-22T20:14:18Z"));
+    assertThat(event.getStep()).isNull();
+  }
+
+  @Test
+  void rejectsAHeaderTooShortToHoldAFingerprint() {
+    assertThatThrownBy(() -> serde.decode(new byte[] {(byte) 0xC3, 0x01, 1, 2}))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("not a readable Alert");
+  }
+
+  @Test
   void rejectsARecordWrittenWithAnUnknownSchema() throws Exception {
     Schema stranger = SchemaBuilder.record("Stranger").fields().requiredString("x").endRecord();
     GenericRecord record = new GenericData.Record(stranger);
     record.put("x", "y");
     byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), stranger).encode(record).array();
 
-    assertThatThrownBy(() -> serde.decode(bytes)).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> serde.decode(bytes)).isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Cannot resolve schema for fingerprint");
   }
 }
