@@ -18,11 +18,9 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Kafka serde for generated Avro records, in one of two wire formats chosen for the whole process
@@ -119,26 +117,24 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
   }
 
   public T decode(byte[] bytes) {
-    return bytes == null ? null : decode(bytes, 0, bytes.length);
-  }
-
-  /** Decodes {@code length} bytes of {@code bytes} from {@code offset}, copying nothing. */
-  public T decode(byte[] bytes, int offset, int length) {
+    if (bytes == null) {
+      return null;
+    }
     try {
-      if (ConfluentWireFormat.isConfluent(bytes, offset, length)) {
+      if (ConfluentWireFormat.isConfluent(bytes)) {
         SchemaRegistryClient client = registry;
         if (client == null) {
           throw new SerializationException("written in the Confluent wire format (schema id "
-              + ConfluentWireFormat.id(bytes, offset) + ") and no schema registry is configured (kafka.schemaRegistry.url)");
+              + ConfluentWireFormat.id(bytes) + ") and no schema registry is configured (kafka.schemaRegistry.url)");
         }
-        return confluent(client).decode(bytes, offset, length);
+        return confluent(client).decode(bytes);
       }
-      return decodeSingleObject(bytes, offset, length);
+      return decodeSingleObject(bytes);
     } catch (SerializationException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
-          "not a readable " + type.getSimpleName() + " (" + length + " bytes): " + e.getMessage(), e);
+          "not a readable " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e.getMessage(), e);
     }
   }
 
@@ -147,18 +143,18 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
    * from the array: its decoder reads every byte through an {@code InputStream}, which was most
    * of a report replay's decoding time.
    */
-  private T decodeSingleObject(byte[] bytes, int offset, int length) throws IOException {
-    if (length < SINGLE_OBJECT_HEADER || bytes[offset] != (byte) 0xC3 || bytes[offset + 1] != (byte) 0x01) {
-      throw new BadHeaderException(length < SINGLE_OBJECT_HEADER ? "Not enough header bytes"
-          : String.format("Unrecognized header bytes: 0x%02X 0x%02X", bytes[offset], bytes[offset + 1]));
+  private T decodeSingleObject(byte[] bytes) throws IOException {
+    if (bytes.length < SINGLE_OBJECT_HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+      throw new BadHeaderException(bytes.length < SINGLE_OBJECT_HEADER ? "Not enough header bytes"
+          : String.format("Unrecognized header bytes: 0x%02X 0x%02X", bytes[0], bytes[1]));
     }
-    long fingerprint = (long) FINGERPRINT.get(bytes, offset + 2);
+    long fingerprint = (long) FINGERPRINT.get(bytes, 2);
     DatumReader<T> reader = readerByFingerprint.computeIfAbsent(fingerprint, this::readerFrom);
     if (reader == null) {
       throw new MissingSchemaException("Cannot resolve schema for fingerprint: " + fingerprint);
     }
-    return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, offset + SINGLE_OBJECT_HEADER,
-        length - SINGLE_OBJECT_HEADER, null));
+    return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, SINGLE_OBJECT_HEADER,
+        bytes.length - SINGLE_OBJECT_HEADER, null));
   }
 
   /** A reader of records written with the schema of this fingerprint; null when no release has it. */
@@ -186,23 +182,6 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
   @Override
   public Deserializer<T> deserializer() {
-    return new Deserializer<>() {
-      @Override
-      public T deserialize(String topic, byte[] bytes) {
-        return decode(bytes);
-      }
-
-      /** Decodes a consumer's buffer in place, without the copy into an array of its own. */
-      @Override
-      public T deserialize(String topic, Headers headers, ByteBuffer data) {
-        if (data == null) {
-          return null;
-        }
-        if (!data.hasArray()) {
-          return decode(Utils.toArray(data));
-        }
-        return decode(data.array(), data.arrayOffset() + data.position(), data.remaining());
-      }
-    };
+    return (topic, bytes) -> decode(bytes);
   }
 }

@@ -68,19 +68,19 @@ final class ConfluentWireFormat<T extends SpecificRecordBase> {
     return out.toByteArray();
   }
 
-  static boolean isConfluent(byte[] bytes, int offset, int length) {
-    return length >= HEADER && bytes[offset] == MAGIC;
+  static boolean isConfluent(byte[] bytes) {
+    return bytes.length >= HEADER && bytes[0] == MAGIC;
   }
 
-  static int id(byte[] bytes, int offset) {
-    return ByteBuffer.wrap(bytes, offset + 1, 4).getInt();
+  static int id(byte[] bytes) {
+    return ByteBuffer.wrap(bytes, 1, 4).getInt();
   }
 
-  T decode(byte[] bytes, int offset, int length) throws IOException {
-    int id = id(bytes, offset);
+  T decode(byte[] bytes) throws IOException {
+    int id = id(bytes);
     DatumReader<T> reader = readerById.computeIfAbsent(id,
         i -> new SpecificDatumReader<>(registry.schema(i), schema, model));
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, offset + HEADER, length - HEADER, null);
+    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, null);
     return reader.read(null, decoder);
   }
 }

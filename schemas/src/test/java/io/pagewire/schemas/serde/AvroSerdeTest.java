@@ -7,7 +7,6 @@ import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.TimelineEvent;
 import io.pagewire.schemas.TimelineEventType;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -41,17 +40,6 @@ class AvroSerdeTest {
     assertThat(bytes[0]).isEqualTo((byte) 0xC3);
     assertThat(bytes[1]).isEqualTo((byte) 0x01);
     assertThat(serde.decode(bytes)).isEqualTo(alert());
-  }
-
-  @Test
-  void decodesAConsumersBufferInPlaceWhereverItStartsInItsArray() {
-    byte[] record = serde.encode(alert());
-    byte[] fetched = new byte[record.length + 7];
-    System.arraycopy(record, 0, fetched, 3, record.length);
-    ByteBuffer view = ByteBuffer.wrap(fetched, 3, record.length).slice();
-
-    assertThat(serde.deserializer().deserialize("pagewire.alerts", null, view)).isEqualTo(alert());
-    assertThat(serde.deserializer().deserialize("pagewire.alerts", null, (ByteBuffer) null)).isNull();
   }
 
   @Test

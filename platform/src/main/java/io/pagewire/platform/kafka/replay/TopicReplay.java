@@ -3,11 +3,11 @@ package io.pagewire.platform.kafka.replay;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.schemas.Topic;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -104,7 +104,7 @@ public final class TopicReplay {
     thread.start();
     long read = 0;
     long skipped = 0;
-    ByteBuffer wanted = key != null ? ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)) : null;
+    byte[] wanted = key != null ? key.getBytes(StandardCharsets.UTF_8) : null;
     try {
       while (true) {
         Batch batch = batches.take();
@@ -117,11 +117,11 @@ public final class TopicReplay {
         for (TopicPartition tp : batch.records.partitions()) {
           long stop = batch.end.get(tp);
           Deserializer<?> decoder = decoders.get(tp.topic());
-          for (ConsumerRecord<ByteBuffer, ByteBuffer> record : batch.records.records(tp)) {
+          for (ConsumerRecord<byte[], byte[]> record : batch.records.records(tp)) {
             if (record.offset() >= stop) {
               break;
             }
-            if (wanted != null && !wanted.equals(record.key())) {
+            if (wanted != null && !Arrays.equals(wanted, record.key())) {
               continue;
             }
             Object value = decode(decoder, record);
@@ -147,7 +147,7 @@ public final class TopicReplay {
   }
 
   /** Polled records, with the end offsets not to read past; no records: the end; or why it failed. */
-  private record Batch(ConsumerRecords<ByteBuffer, ByteBuffer> records, Map<TopicPartition, Long> end, RuntimeException failure) {}
+  private record Batch(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> end, RuntimeException failure) {}
 
   /** Owns the consumer: assigns, seeks, polls until every partition reached its end offset. */
   private final class Fetch implements Runnable {
@@ -194,9 +194,8 @@ public final class TopicReplay {
     }
 
     private void fetch() throws InterruptedException {
-      // Keys and values stay views of the fetched records: the decoders read them in place.
-      try (KafkaConsumer<ByteBuffer, ByteBuffer> consumer =
-               new KafkaConsumer<>(properties, new ByteBufferDeserializer(), new ByteBufferDeserializer())) {
+      try (KafkaConsumer<byte[], byte[]> consumer =
+               new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (Topic<String, ?> topic : topics) {
           List<PartitionInfo> infos = consumer.partitionsFor(topic.name());
@@ -227,7 +226,7 @@ public final class TopicReplay {
         progress.start(total);
         long lastAdvance = System.nanoTime();
         while (!remaining.isEmpty() && !stopped) {
-          ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(POLL);
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
             batches.put(new Batch(records, end, null));
           }
@@ -250,7 +249,7 @@ public final class TopicReplay {
     }
   }
 
-  private static Map<TopicPartition, Long> startOffsets(KafkaConsumer<ByteBuffer, ByteBuffer> consumer,
+  private static Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> consumer,
       Collection<TopicPartition> partitions, Instant from, Map<TopicPartition, Long> end) {
     if (from == null) {
       return consumer.beginningOffsets(partitions);
@@ -267,14 +266,14 @@ public final class TopicReplay {
     return start;
   }
 
-  private static Object decode(Deserializer<?> decoder, ConsumerRecord<ByteBuffer, ByteBuffer> record) {
+  private static Object decode(Deserializer<?> decoder, ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
       log.warn("skipping record without value: topic={} partition={} offset={}",
           record.topic(), record.partition(), record.offset());
       return null;
     }
     try {
-      return decoder.deserialize(record.topic(), record.headers(), record.value());
+      return decoder.deserialize(record.topic(), record.value());
     } catch (RuntimeException e) {
       log.warn("skipping undecodable record: topic={} partition={} offset={} reason={}",
           record.topic(), record.partition(), record.offset(), e.getMessage());
