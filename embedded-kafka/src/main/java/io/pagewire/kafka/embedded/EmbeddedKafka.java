@@ -67,7 +67,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private void startServer() {
+    // Two free-port lookups can return the same port (the first socket is closed again).
     int controllerPort = freePort();
+    while (controllerPort == port) {
+      controllerPort = freePort();
+    }
     Path logDir = dataDir.resolve("kafka-logs");
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
