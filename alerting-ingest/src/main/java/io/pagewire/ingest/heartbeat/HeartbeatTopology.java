@@ -1,12 +1,12 @@
 package io.pagewire.ingest.heartbeat;
 
+import io.pagewire.ingest.lane.NewGroups;
 import io.pagewire.platform.config.Matchers;
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.Heartbeat;
 import io.pagewire.schemas.HeartbeatState;
-import io.pagewire.ingest.lane.NewGroups;
 import io.pagewire.schemas.Topic;
 import io.pagewire.schemas.Topics;
 import io.pagewire.schemas.serde.AvroSerde;

@@ -68,17 +68,17 @@ public final class KafkaSettings {
     return props;
   }
 
+  /** Records a stream thread buffers per input partition. */
+  static final int STREAMS_BUFFERED_RECORDS = 100;
+  /** Bytes a stream thread's consumer fetches per partition and request (about a hundred alerts). */
+  static final int STREAMS_FETCH_BYTES = 64 * 1024;
+
   /**
    * Settings of a Kafka Streams application.
    *
    * @param applicationServer {@code host:port} of this instance's HTTP API, for interactive
    *     queries across instances; null when the app serves none
    */
-  /** Records a stream thread buffers per input partition. */
-  static final int STREAMS_BUFFERED_RECORDS = 100;
-  /** Bytes a stream thread's consumer fetches per partition and request (about a hundred alerts). */
-  static final int STREAMS_FETCH_BYTES = 64 * 1024;
-
   public static Properties streams(PagewireConfig config, String applicationId, String applicationServer) {
     Properties props = common(config, applicationId);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

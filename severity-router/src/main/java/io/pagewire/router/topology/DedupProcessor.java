@@ -64,10 +64,11 @@ final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
     }
     String fingerprint = alert.getFingerprint();
     String seen = alert.getStatus() + "@" + alert.getStartsAt().toEpochMilli();
-    String stored = lastSeen.get(fingerprint);
+    Entry stored = Entry.parse(lastSeen.get(fingerprint));
     Instant expires = Instant.ofEpochMilli(record.timestamp()).plus(retention);
-    boolean duplicate = stored != null && sameAlert(stored, seen);
-    if (!duplicate && stored != null && receivedAt(stored) > alert.getReceivedAt().toEpochMilli()) {
+    long received = alert.getReceivedAt().toEpochMilli();
+    boolean duplicate = stored != null && stored.seen().equals(seen);
+    if (!duplicate && stored != null && stored.receivedAt() > received) {
       // Overtaken: the urgent lane brought a later record of this alert first (Lane).
       metrics.stale();
       log.debug("stale alert dropped: fingerprint={} status={} receivedAt={}, a record received later was applied",
@@ -76,10 +77,9 @@ final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
     }
     // A duplicate only pushes the expiry out once a quarter of the retention has passed, so
     // HA copies and resends do not each rewrite the entry.
-    if (!duplicate || expiresAt(stored) < expires.minus(retention.dividedBy(4)).toEpochMilli()) {
-      long received = duplicate ? Math.max(receivedAt(stored), alert.getReceivedAt().toEpochMilli())
-          : alert.getReceivedAt().toEpochMilli();
-      lastSeen.put(fingerprint, seen + "@" + expires.toEpochMilli() + "@" + received);
+    if (!duplicate || stored.expiresAt() < expires.minus(retention.dividedBy(4)).toEpochMilli()) {
+      long latest = duplicate ? Math.max(stored.receivedAt(), received) : received;
+      lastSeen.put(fingerprint, seen + "@" + expires.toEpochMilli() + "@" + latest);
       expiry.add(expires, fingerprint);
     }
     if (duplicate) {
@@ -94,9 +94,9 @@ final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
   /** Deletes the entries whose latest sighting is older than the retention. */
   private void forgetExpired(Instant now) {
     for (TimeIndex.Entry entry : expiry.takeDue(now, SWEEP_BATCH)) {
-      String stored = lastSeen.get(entry.id());
+      Entry stored = Entry.parse(lastSeen.get(entry.id()));
       // Seen again since: a newer index entry covers it.
-      if (stored != null && expiresAt(stored) <= entry.at().toEpochMilli()) {
+      if (stored != null && stored.expiresAt() <= entry.at().toEpochMilli()) {
         lastSeen.delete(entry.id());
         metrics.dedupExpired();
       }
@@ -104,24 +104,17 @@ final class DedupProcessor implements FixedKeyProcessor<String, Alert, Alert> {
   }
 
   /**
-   * {@code status@startsAt@expiresAt@receivedAt}; entries written before expiry existed lack the
-   * last two parts, entries written before lanes the last one.
+   * A stored entry, {@code status@startsAt@expiresAt@receivedAt}; entries written before expiry
+   * existed lack the last two parts, entries written before lanes the last one (0 when missing).
    */
-  private static boolean sameAlert(String stored, String seen) {
-    return stored.equals(seen) || stored.startsWith(seen + "@");
-  }
-
-  private static long expiresAt(String stored) {
-    return part(stored, 2);
-  }
-
-  /** When the ingest received the record the entry was last written for; 0 when unknown. */
-  private static long receivedAt(String stored) {
-    return part(stored, 3);
-  }
-
-  private static long part(String stored, int index) {
-    String[] parts = stored.split("@");
-    return parts.length > index ? Long.parseLong(parts[index]) : 0;
+  private record Entry(String seen, long expiresAt, long receivedAt) {
+    static Entry parse(String stored) {
+      if (stored == null) {
+        return null;
+      }
+      String[] parts = stored.split("@");
+      return new Entry(parts[0] + "@" + parts[1], parts.length > 2 ? Long.parseLong(parts[2]) : 0,
+          parts.length > 3 ? Long.parseLong(parts[3]) : 0);
+    }
   }
 }
