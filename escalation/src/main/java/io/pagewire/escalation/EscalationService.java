@@ -115,4 +115,10 @@ public final class EscalationService extends StreamsService implements IncidentS
     super.close();
     api.close();
   }
+
+  /** Overdue pages wait on this service after a restart: it starts before the others. */
+  @Override
+  public boolean deliversDuePages() {
+    return true;
+  }
 }

@@ -15,6 +15,7 @@ import io.pagewire.platform.http.Response;
 import io.pagewire.platform.kafka.StreamsService;
 import io.pagewire.platform.kafka.TopicAdmin;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,12 +103,25 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
-  /** Creates missing topics, starts the named services, then the HTTP API. */
+  /**
+   * How long the services that deliver due pages get to become ready before the rest start (a
+   * restart measured 3 s for escalation alone); past it the rest start anyway, so that a broker
+   * problem of one app does not keep the others down.
+   */
+  static final Duration DUE_PAGES_FIRST = Duration.ofSeconds(15);
+
+  /**
+   * Creates missing topics, starts the services that deliver due pages and waits until they are
+   * ready (at most {@link #DUE_PAGES_FIRST}), then the other services, then the HTTP API.
+   */
   static Pipeline start(PagewireConfig config, List<String> names) throws IOException {
     TopicAdmin.ensureTopics(config);
     Pipeline pipeline = new Pipeline(config, names);
     try {
-      pipeline.services.forEach(Service::start);
+      List<Service> first = pipeline.services.stream().filter(Service::deliversDuePages).toList();
+      first.forEach(Service::start);
+      awaitReady(first, DUE_PAGES_FIRST);
+      pipeline.services.stream().filter(s -> !s.deliversDuePages()).forEach(Service::start);
       pipeline.console.start();
       pipeline.http.start();
     } catch (IOException | RuntimeException e) {
@@ -115,6 +129,26 @@ final class Pipeline implements AutoCloseable {
       throw e;
     }
     return pipeline;
+  }
+
+  private static void awaitReady(List<Service> services, Duration patience) {
+    long started = System.nanoTime();
+    long deadline = started + patience.toNanos();
+    while (!services.stream().allMatch(Service::ready) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    List<String> starting = services.stream().filter(s -> !s.ready()).map(Service::name).toList();
+    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    if (starting.isEmpty()) {
+      log.info("services that deliver due pages ready in {} ms; starting the rest", millis);
+    } else {
+      log.warn("services not ready after {} ms: {}; starting the rest anyway", millis, starting);
+    }
   }
 
   int httpPort() {

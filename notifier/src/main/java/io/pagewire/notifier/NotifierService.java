@@ -114,6 +114,12 @@ public final class NotifierService implements Service {
     }));
   }
 
+  /** Overdue pages wait on this service after a restart: it starts before the others. */
+  @Override
+  public boolean deliversDuePages() {
+    return true;
+  }
+
   @Override
   public String name() {
     return NAME;

@@ -20,6 +20,16 @@ public interface Service extends AutoCloseable {
   boolean ready();
 
   /**
+   * True for a service that delivers pages already due when the process starts: escalation's
+   * overdue timers, the notifier's pending requests. The launcher starts these first and lets them
+   * become ready before it starts the rest, so that after a crash the restart's CPU (class loading,
+   * JIT and every app's state restore, on two cores) goes to the pages that are late already.
+   */
+  default boolean deliversDuePages() {
+    return false;
+  }
+
+  /**
    * False when the service is stuck and only a restart helps: its work loop has made no progress
    * within its stall bound, or its Streams app failed for good. {@code /healthz} answers 503 then,
    * so a supervisor restarts the process. A service that is merely starting or rebalancing is live.
