@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,8 @@ final class Pipeline implements AutoCloseable {
   /** The console's HTML pages: served here, but not part of the API that openapi.json describes. */
   private final java.util.Set<io.pagewire.platform.http.RouteInfo> consoleRoutes;
 
-  private Pipeline(PagewireConfig config, List<String> names) {
+  /** Builds the named services in order, handing each to {@code created} as soon as it exists. */
+  private Pipeline(PagewireConfig config, List<String> names, Consumer<Service> created) {
     this.http = new HttpApi(config.http(), config.users());
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -62,6 +64,7 @@ final class Pipeline implements AutoCloseable {
         binders.add(streamsMetrics);
         streamsService.recordErrors().bindTo(metrics);
       }
+      created.accept(service);
     }
     console = new Console(config, http, services);
     List<io.pagewire.platform.http.RouteInfo> beforeConsole = http.routeTable();
@@ -95,7 +98,7 @@ final class Pipeline implements AutoCloseable {
    * describes: the web console's HTML pages left out), without starting anything.
    */
   static List<io.pagewire.platform.http.RouteInfo> apiRouteTable(PagewireConfig config, List<String> names) {
-    Pipeline pipeline = new Pipeline(config, names);
+    Pipeline pipeline = new Pipeline(config, names, service -> {});
     try {
       return pipeline.http.routeTable().stream().filter(route -> !pipeline.consoleRoutes.contains(route)).toList();
     } finally {
@@ -111,15 +114,26 @@ final class Pipeline implements AutoCloseable {
   static final Duration DUE_PAGES_FIRST = Duration.ofSeconds(15);
 
   /**
-   * Creates missing topics, starts the services that deliver due pages and waits until they are
-   * ready (at most {@link #DUE_PAGES_FIRST}), then the other services, then the HTTP API.
+   * Creates missing topics, starts each service that delivers due pages as soon as it is built,
+   * waits until they are ready (at most {@link #DUE_PAGES_FIRST}), then starts the other services,
+   * then the HTTP API.
    */
   static Pipeline start(PagewireConfig config, List<String> names) throws IOException {
     TopicAdmin.ensureTopics(config);
-    Pipeline pipeline = new Pipeline(config, names);
+    List<Service> first = new ArrayList<>();
+    Pipeline pipeline;
     try {
-      List<Service> first = pipeline.services.stream().filter(Service::deliversDuePages).toList();
-      first.forEach(Service::start);
+      pipeline = new Pipeline(config, names, service -> {
+        if (service.deliversDuePages()) {
+          first.add(service);
+          service.start();
+        }
+      });
+    } catch (RuntimeException e) {
+      first.forEach(Pipeline::closeQuietly);
+      throw e;
+    }
+    try {
       awaitReady(first, DUE_PAGES_FIRST);
       pipeline.services.stream().filter(s -> !s.deliversDuePages()).forEach(Service::start);
       pipeline.console.start();
@@ -185,12 +199,7 @@ final class Pipeline implements AutoCloseable {
     http.close();
     // Reverse start order: stop taking webhooks first, stop delivering last.
     for (int i = services.size() - 1; i >= 0; i--) {
-      Service service = services.get(i);
-      try {
-        service.close();
-      } catch (RuntimeException e) {
-        log.warn("{} did not stop cleanly", service.name(), e);
-      }
+      closeQuietly(services.get(i));
     }
     for (AutoCloseable binder : binders) {
       try {
@@ -200,5 +209,13 @@ final class Pipeline implements AutoCloseable {
       }
     }
     metrics.close();
+  }
+
+  private static void closeQuietly(Service service) {
+    try {
+      service.close();
+    } catch (RuntimeException e) {
+      log.warn("{} did not stop cleanly", service.name(), e);
+    }
   }
 }
