@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pagewire.platform.config.PagewireConfig;
 import io.pagewire.platform.http.HttpApi;
+import io.pagewire.platform.http.Json;
 import io.pagewire.platform.kafka.AcknowledgedWriter;
 import io.pagewire.platform.text.TextBounds;
 import io.pagewire.router.topology.RouterTopology;
@@ -86,6 +87,31 @@ class SilenceRetentionIT {
       HttpResponse<String> comment = http.send(HttpRequest.newBuilder(silences)
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(longComment)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(comment.body()).contains("comment: at most " + TextBounds.NOTE_BYTES + " bytes");
+    }
+  }
+
+  @Test
+  void shouldLetTheCreatorReadAndExpireASilenceRightAfterCreatingIt() throws Exception {
+    try (HttpApi api = new HttpApi(router.config().http().withPort(0))) {
+      router.service().routes(api);
+      api.start();
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + api.port() + "/api/v1/silences";
+      String body = "{\"matchers\": [\"service=read-your-write\"], \"endsAt\": \"%s\"}".formatted(Instant.now().plusSeconds(3600));
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = Json.MAPPER.readTree(created.body()).path("id").asText();
+
+        // No waiting in between: the answer to the POST comes once this instance's store has it.
+        HttpResponse<String> expired = http.send(HttpRequest.newBuilder(URI.create(base + "/" + id)).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(expired.statusCode()).as(expired.body()).isEqualTo(200);
+        HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(base + "/" + id)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(Json.MAPPER.readTree(read.body()).path("status").asText()).isEqualTo("expired");
+      }
     }
   }
 

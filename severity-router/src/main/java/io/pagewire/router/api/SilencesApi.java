@@ -17,6 +17,7 @@ import io.pagewire.schemas.Silence;
 import io.pagewire.schemas.Topics;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *       defaults to now; endsAt must be after startsAt and now; createdBy defaults to the
  *       authenticated actor.
  *   <li>{@code GET /api/v1/silences}: every silence with its {@code status} (pending, active,
- *       expired), newest first; read from the router's global store, so a silence just created
- *       appears once the router has read it (within a commit interval).
+ *       expired), newest first; read from the router's global store. Creating and expiring
+ *       answer once this instance's store has the change (at most {@link #READ_YOUR_WRITE}), so
+ *       a client's next request to the same instance sees it.
  *   <li>{@code DELETE /api/v1/silences/{id}}: expires it now (endsAt = now): 200; 404 unknown;
  *       409 already expired. Expired silences stay listed, as in Alertmanager, for
  *       {@code classification.silenceRetention} after they ended (Alertmanager's
@@ -252,9 +254,33 @@ public final class SilencesApi implements AutoCloseable {
     return expired.size();
   }
 
+  /**
+   * Writes the silence (acknowledged by Kafka) and waits, at most {@link #READ_YOUR_WRITE}, until
+   * this instance's global store has it, so the caller's next request here sees its own change
+   * (Alertmanager's API does too). Past the bound the change is in Kafka all the same, and
+   * arrives in the store when the router reads it.
+   */
   private void publish(Silence silence) {
     silences.write(silence.getId(), silence, silence.getUpdatedAt());
+    long deadline = System.nanoTime() + READ_YOUR_WRITE.toNanos();
+    try {
+      while (!applied(silence, store.get().get(silence.getId())) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.debug("silence {} written; the global store is not readable yet", silence.getId(), e);
+    }
   }
+
+  /** The store holds this write: every write sets updatedAt, and the record keeps it to the millisecond. */
+  private static boolean applied(Silence written, Silence stored) {
+    return stored != null && stored.getUpdatedAt().toEpochMilli() == written.getUpdatedAt().toEpochMilli();
+  }
+
+  /** How long a write waits to be readable here: well above a commit interval, well below a client's timeout. */
+  static final Duration READ_YOUR_WRITE = Duration.ofSeconds(5);
 
   @Override
   public void close() {
