@@ -11,6 +11,7 @@ import io.pagewire.platform.text.TextBounds;
 import io.pagewire.router.topology.RouterTopology;
 import io.pagewire.schemas.Silence;
 import io.pagewire.schemas.Topics;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,9 +68,7 @@ class SilenceRetentionIT {
 
   @Test
   void shouldRefuseSilencesWhoseTextIsOverItsByteBoundNamingTheField() throws Exception {
-    try (HttpApi api = new HttpApi(router.config().http().withPort(0))) {
-      router.service().routes(api);
-      api.start();
+    try (HttpApi api = routerApi()) {
       HttpClient http = HttpClient.newHttpClient();
       URI silences = URI.create("http://127.0.0.1:" + api.port() + "/api/v1/silences");
       String endsAt = Instant.now().plusSeconds(3600).toString();
@@ -92,9 +91,7 @@ class SilenceRetentionIT {
 
   @Test
   void shouldLetTheCreatorReadAndExpireASilenceRightAfterCreatingIt() throws Exception {
-    try (HttpApi api = new HttpApi(router.config().http().withPort(0))) {
-      router.service().routes(api);
-      api.start();
+    try (HttpApi api = routerApi()) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + api.port() + "/api/v1/silences";
       String body = "{\"matchers\": [\"service=read-your-write\"], \"endsAt\": \"%s\"}".formatted(Instant.now().plusSeconds(3600));
@@ -113,6 +110,14 @@ class SilenceRetentionIT {
         assertThat(Json.MAPPER.readTree(read.body()).path("status").asText()).isEqualTo("expired");
       }
     }
+  }
+
+  /** The router's HTTP routes on a free port, started. */
+  private static HttpApi routerApi() throws IOException {
+    HttpApi api = new HttpApi(router.config().http().withPort(0));
+    router.service().routes(api);
+    api.start();
+    return api;
   }
 
   private static Silence silence(String id, Instant endedAt) {

@@ -58,6 +58,8 @@ public final class SilencesApi implements AutoCloseable {
   /** A silence is a bounded record: at most this many matchers, each at most this long. */
   static final int MAX_MATCHERS = 64;
   static final int MATCHER_BYTES = 1024;
+  /** How long a write waits to be readable here: well above a commit interval, well below a client's timeout. */
+  static final Duration READ_YOUR_WRITE = Duration.ofSeconds(5);
 
   private final PagewireConfig config;
   private final Supplier<ReadOnlyKeyValueStore<String, Silence>> store;
@@ -278,9 +280,6 @@ public final class SilencesApi implements AutoCloseable {
   private static boolean applied(Silence written, Silence stored) {
     return stored != null && stored.getUpdatedAt().toEpochMilli() == written.getUpdatedAt().toEpochMilli();
   }
-
-  /** How long a write waits to be readable here: well above a commit interval, well below a client's timeout. */
-  static final Duration READ_YOUR_WRITE = Duration.ofSeconds(5);
 
   @Override
   public void close() {
