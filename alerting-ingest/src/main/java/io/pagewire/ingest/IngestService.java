@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each alert of a webhook becomes one record of {@code pagewire.alerts}, keyed by its
  * fingerprint, or of its urgent lane {@code pagewire.alerts-urgent} when the webhook's group is
- * new to this ingest and the alert fires ({@link NewGroups}). The webhook is answered 200 {@code {"accepted": N, "requestId": "..."}} only
+ * new to this ingest and the alert fires and may open an incident of its own ({@link NewGroups}). The webhook is answered 200 {@code {"accepted": N, "requestId": "..."}} only
  * after Kafka acknowledged every one of its records (acks=all, idempotent producer). When Kafka
  * does not acknowledge them all within {@code ingest.ackTimeout} the answer is 503
  * ({@code kafka_unavailable}), so Alertmanager sends the webhook again: an alert is never lost
@@ -91,7 +91,7 @@ public final class IngestService implements Service {
   private final Timer ackLatency;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final EventsApi pagerDuty;
-  private final NewGroups newGroups = new NewGroups();
+  private final NewGroups newGroups;
   private volatile Producer<String, Alert> producer;
   private volatile boolean metadataFetched;
   private Thread metadataFetcher;
@@ -100,6 +100,7 @@ public final class IngestService implements Service {
     this.producerFactory = () -> new KafkaProducer<>(producerProperties(config),
         Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer());
     this.clock = Clock.systemUTC();
+    this.newGroups = new NewGroups(config.classification().decidingLabels());
     this.ackTimeout = config.ingest().ackTimeout();
     this.limits = config.ingest().limits();
     this.maxBodyBytes = config.ingest().maxBodyBytes();
@@ -264,7 +265,7 @@ public final class IngestService implements Service {
     private final long deadline;
     private final List<Future<RecordMetadata>> acks = new ArrayList<>();
     private String group;
-    private boolean newGroup;
+    private NewGroups.Webhook lanes;
 
     Publication(Producer<String, Alert> producer, long started) {
       this.producer = producer;
@@ -277,13 +278,13 @@ public final class IngestService implements Service {
       String key = group != null ? group : alert.getFingerprint();
       if (!key.equals(this.group)) {
         this.group = key;
-        this.newGroup = newGroups.isNew(key, clock.instant());
+        this.lanes = newGroups.webhook(key, clock.instant());
       }
       try {
         if (System.nanoTime() - deadline >= 0) {
           throw new TimeoutException();
         }
-        String topic = NewGroups.topicOf(alert, newGroup).name();
+        String topic = lanes.topicOf(alert).name();
         Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, alert.getFingerprint(), alert));
         if (ack.isDone()) {
           // A send that failed at once (no metadata within max.block.ms) would fail the next one

@@ -564,6 +564,33 @@ public record PagewireConfig(
     }
 
     /**
+     * The labels whose values can decide which incident an alert joins and its priority: the
+     * severity and priority labels, {@code groupBy}, and every route's matchers, {@code groupBy},
+     * {@code priorityFrom} label and added labels. Two alerts that agree on all of them open the
+     * same incidents at the same priority.
+     */
+    public java.util.SortedSet<String> decidingLabels() {
+      java.util.SortedSet<String> labels = new java.util.TreeSet<>(List.of(severityLabel, priorityLabel));
+      labels.addAll(groupBy);
+      java.util.Deque<Route> todo = new java.util.ArrayDeque<>(routes);
+      while (!todo.isEmpty()) {
+        Route route = todo.poll();
+        route.matchers().all().forEach(matcher -> labels.add(matcher.name()));
+        if (route.groupBy() != null) {
+          labels.addAll(route.groupBy());
+        }
+        if (route.priorityFrom() != null) {
+          labels.add(route.priorityFrom().label());
+        }
+        if (route.addLabels() != null) {
+          labels.addAll(route.addLabels().keySet());
+        }
+        todo.addAll(route.routes());
+      }
+      return labels;
+    }
+
+    /**
      * References the routes make to names defined elsewhere in the file, checked at load
      * ({@code ConfigLoader}): each problem as {@code "line N: ..."}. A null set means the file
      * has no such section yet, so those names are not checked.

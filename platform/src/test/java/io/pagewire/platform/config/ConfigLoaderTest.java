@@ -27,6 +27,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDecidingLabelsAreThoseOfPriorityGroupingAndEveryRoute() {
+    PagewireConfig config = ConfigLoader.parse("c.yaml", """
+        classification:
+          groupBy: [alertname]
+          routes:
+            - matchers: ['service="db"']
+              groupBy: [cluster]
+              routes:
+                - matchers: ['team="dba"']
+                  priorityFrom: {label: tier, map: {gold: P0}}
+                  addLabels: {category: db}
+        """);
+
+    assertThat(config.classification().decidingLabels())
+        .containsExactly("alertname", "category", "cluster", "priority", "service", "severity", "team", "tier");
+  }
+
+  @Test
   void overridesOnePriorityAndKeepsTheOthers() {
     PagewireConfig config = ConfigLoader.parse("c.yaml", """
         sla:
