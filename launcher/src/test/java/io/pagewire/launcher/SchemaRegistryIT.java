@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SchemaRegistryIT {
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
-  /** The first webhook of a group takes the urgent lane: its firing alerts are on pagewire.alerts-urgent. */
+  /** The first webhook of a group takes the urgent lane: its first firing alert is on pagewire.alerts-urgent. */
   private static final List<String> WRITTEN = List.of(Topics.ALERTS_URGENT.name(), Topics.INCIDENT_EVENTS.name(),
       Topics.INCIDENT_TIMELINE.name(), Topics.NOTIFICATION_REQUESTS.name(), Topics.NOTIFICATION_RECEIPTS.name(),
       Topics.INCIDENT_STATUS.name());
