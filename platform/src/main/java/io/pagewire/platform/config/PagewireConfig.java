@@ -572,9 +572,7 @@ public record PagewireConfig(
     public java.util.SortedSet<String> decidingLabels() {
       java.util.SortedSet<String> labels = new java.util.TreeSet<>(List.of(severityLabel, priorityLabel));
       labels.addAll(groupBy);
-      java.util.Deque<Route> todo = new java.util.ArrayDeque<>(routes);
-      while (!todo.isEmpty()) {
-        Route route = todo.poll();
+      for (Route route : allRoutes()) {
         route.matchers().all().forEach(matcher -> labels.add(matcher.name()));
         if (route.groupBy() != null) {
           labels.addAll(route.groupBy());
@@ -585,9 +583,17 @@ public record PagewireConfig(
         if (route.addLabels() != null) {
           labels.addAll(route.addLabels().keySet());
         }
-        todo.addAll(route.routes());
       }
       return labels;
+    }
+
+    /** Every route of the tree, each parent before its children (breadth first). */
+    private List<Route> allRoutes() {
+      List<Route> all = new java.util.ArrayList<>(routes);
+      for (int i = 0; i < all.size(); i++) {
+        all.addAll(all.get(i).routes());
+      }
+      return all;
     }
 
     /**
@@ -597,9 +603,7 @@ public record PagewireConfig(
      */
     public List<String> unknownReferences(java.util.Set<String> policies, java.util.Set<String> teams) {
       List<String> problems = new java.util.ArrayList<>();
-      java.util.Deque<Route> todo = new java.util.ArrayDeque<>(routes);
-      while (!todo.isEmpty()) {
-        Route route = todo.poll();
+      for (Route route : allRoutes()) {
         if (policies != null && route.escalationPolicy() != null && !policies.contains(route.escalationPolicy())) {
           problems.add("line " + route.line() + ": route " + (route.name() != null ? "'" + route.name() + "' " : "")
               + "names unknown escalation policy '" + route.escalationPolicy() + "' (defined: "
@@ -609,7 +613,6 @@ public record PagewireConfig(
           problems.add("line " + route.line() + ": route " + (route.name() != null ? "'" + route.name() + "' " : "")
               + "names unknown team '" + route.team() + "' (defined: " + new java.util.TreeSet<>(teams) + ")");
         }
-        todo.addAll(route.routes());
       }
       return problems;
     }
