@@ -3,6 +3,7 @@ package io.pagewire.bench;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,9 +21,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class Hops implements AutoCloseable {
 
+  /** Every topic a new alert's records can take to a page. */
   static final List<String> PATH = List.of("pagewire.alerts-urgent", "pagewire.alerts",
       "pagewire-severity-router-urgent-alerts-by-incident-repartition", "pagewire-severity-router-alerts-by-incident-repartition",
       "pagewire.incident-events", "pagewire.notification-requests");
+  /** The urgent lane's path, which a new group's first alert takes: fewer records to scan under load. */
+  static final List<String> URGENT_PATH = List.of("pagewire.alerts-urgent",
+      "pagewire-severity-router-urgent-alerts-by-incident-repartition", "pagewire.incident-events",
+      "pagewire.notification-requests");
+
+  private final List<String> path;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread poller;
@@ -31,13 +39,18 @@ final class Hops implements AutoCloseable {
   private volatile boolean closed;
 
   Hops(String bootstrapServers) {
+    this(bootstrapServers, PATH);
+  }
+
+  Hops(String bootstrapServers, List<String> path) {
+    this.path = path;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-hops");
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : PATH) {
+    for (String topic : path) {
       consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     }
     consumer.assign(partitions);
@@ -68,14 +81,36 @@ final class Hops implements AutoCloseable {
 
   /** "topic +N ms" for each topic of the path the probe reached, from {@code sentNanos}. */
   String describe(String probe, long sentNanos) {
-    Map<String, Long> at = seen.getOrDefault(probe, Map.of());
     List<String> parts = new ArrayList<>();
-    for (String topic : PATH) {
+    millis(probe, sentNanos).forEach((topic, ms) -> parts.add(String.format("%s +%.0f ms", topic, ms)));
+    return parts.isEmpty() ? "not seen on any topic" : String.join(", ", parts);
+  }
+
+  /** Milliseconds from {@code sentNanos} until the probe was readable, per topic of the path it reached, in path order. */
+  Map<String, Double> millis(String probe, long sentNanos) {
+    Map<String, Long> at = seen.getOrDefault(probe, Map.of());
+    Map<String, Double> millis = new LinkedHashMap<>();
+    for (String topic : path) {
       Long t = at.get(topic);
       if (t != null) {
-        parts.add(String.format("%s +%.0f ms", topic, (t - sentNanos) / 1e6));
+        millis.put(topic, (t - sentNanos) / 1e6);
       }
     }
+    return millis;
+  }
+
+  /** "topic p50 N ms" for each topic of the path, the median over {@code probes} (name → POST nanos). */
+  String medians(Map<String, Long> probes) {
+    Map<String, List<Double>> byTopic = new LinkedHashMap<>();
+    path.forEach(topic -> byTopic.put(topic, new ArrayList<>()));
+    probes.forEach((probe, sent) -> millis(probe, sent).forEach((topic, ms) -> byTopic.get(topic).add(ms)));
+    List<String> parts = new ArrayList<>();
+    byTopic.forEach((topic, all) -> {
+      if (!all.isEmpty()) {
+        all.sort(null);
+        parts.add(String.format("%s +%.0f ms", topic, Report.percentile(all, 50)));
+      }
+    });
     return parts.isEmpty() ? "not seen on any topic" : String.join(", ", parts);
   }
 

@@ -17,12 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code incidents} open incidents (webhooks of {@code batch} alerts, every 1000·batch/rate ms,
  * the groups in turn), and once a second a new P0 alert in a new group, whose POST→page time is
  * measured at the webhook receiver. The lag of the router's and escalation's groups is sampled
- * every 250 ms.
+ * every 250 ms. Before the load, the same probes one at a time give the idle baseline; for both,
+ * the median time until a probe's records were readable on each topic of its path says which hop
+ * the time went to.
  */
 final class SustainedBench {
 
   /** POSTs of the load at most in flight; a tick finding them all busy is skipped and counted. */
   private static final int MAX_IN_FLIGHT = 8;
+  /** Probes posted one at a time before the load: the idle baseline. */
+  private static final int IDLE_PROBES = 20;
 
   static int run(Path jar, Options options) throws Exception {
     int duration = options.intValue("--duration", 60);
@@ -40,7 +44,23 @@ final class SustainedBench {
       Alerts http = new Alerts(demo.httpPort);
       System.out.printf("  demo ready in %.1f s (pid %d, log %s)%n", demo.awaitReady(http, 180_000), demo.child.pid(), demo.child.log);
       demo.warmUp(http, receiver, warmup);
-      try (Lag lag = new Lag(demo.bootstrapServers()); Lag samplerLag = new Lag(demo.bootstrapServers())) {
+      try (Lag lag = new Lag(demo.bootstrapServers()); Lag samplerLag = new Lag(demo.bootstrapServers());
+          Hops hops = new Hops(demo.bootstrapServers(), Hops.URGENT_PATH)) {
+        // The same probes with no load, as the baseline of this run.
+        Map<String, Long> idle = new ConcurrentHashMap<>();
+        for (int i = 0; i < IDLE_PROBES; i++) {
+          String probe = Alerts.newProbeName();
+          hops.watch(probe);
+          receiver.await(probe);
+          idle.put(probe, System.nanoTime());
+          http.post(Alerts.probe(probe));
+          long deadline = System.currentTimeMillis() + 10_000;
+          while (receiver.arrival(probe) == null && System.currentTimeMillis() < deadline) {
+            Alerts.sleep(5);
+          }
+          Alerts.sleep(200);
+        }
+        List<Double> idleLatencies = latencies(idle, receiver);
         // The open incidents: one alert each, processed before the load starts.
         for (int g = 0; g < incidents; g++) {
           http.post(Alerts.webhook("SustainedAlert" + g, "warning", 0, 1));
@@ -89,6 +109,7 @@ final class SustainedBench {
         clock.scheduleAtFixedRate(() -> probePoster.submit(() -> {
           String probe = Alerts.newProbeName();
           String body = Alerts.probe(probe);
+          hops.watch(probe);
           receiver.await(probe);
           long sent = System.nanoTime();
           probes.put(probe, sent);
@@ -125,14 +146,7 @@ final class SustainedBench {
           Alerts.sleep(50);
         }
 
-        List<Double> latencies = new ArrayList<>();
-        probes.forEach((probe, sent) -> {
-          Long arrived = receiver.arrival(probe);
-          if (arrived != null) {
-            latencies.add((arrived - sent) / 1e6);
-          }
-        });
-        latencies.sort(null);
+        List<Double> latencies = latencies(probes, receiver);
         long missing = probes.size() - latencies.size();
         System.out.printf("  load: %,d alerts accepted in %.1f s = %,.0f alerts/s (target rate %,d; %d ticks skipped, all %d POSTs busy; %d failed POSTs)%n",
             accepted.get(), loadSeconds, accepted.get() / loadSeconds, rate, skipped.get(), MAX_IN_FLIGHT, failed.get());
@@ -150,6 +164,11 @@ final class SustainedBench {
         ok &= Report.target("new P0 POST→page p50", millis(p50, all.size()), "≤ 150 ms", p50 <= 150);
         ok &= Report.target("new P0 POST→page p99", millis(p99, all.size()), "≤ 500 ms", p99 <= 500);
         System.out.printf("  %-46s %s%n", "new P0 POST→page max:", millis(max, all.size()));
+        System.out.printf("  %-46s %s, page p50 +%.0f ms%n", "under load, readable on (median after POST):", hops.medians(probes), p50);
+        System.out.printf("  %-46s %.0f ms, max %.0f ms (%d of %d paged)%n", "baseline: idle POST→page p50:",
+            Report.percentile(idleLatencies, 50), idleLatencies.isEmpty() ? Double.NaN : idleLatencies.get(idleLatencies.size() - 1),
+            idleLatencies.size(), IDLE_PROBES);
+        System.out.printf("  %-46s %s%n", "idle, readable on (median after POST):", hops.medians(idle));
         if (missing > 0 && !latencies.isEmpty()) {
           System.out.printf("  %-46s min %.0f ms, median %.0f ms, max %.0f ms%n", "of the " + latencies.size() + " paged probes:",
               latencies.get(0), Report.percentile(latencies, 50), latencies.get(latencies.size() - 1));
@@ -161,6 +180,19 @@ final class SustainedBench {
         return ok ? 0 : 1;
       }
     }
+  }
+
+  /** POST→page milliseconds of the probes that paged, sorted. */
+  private static List<Double> latencies(Map<String, Long> probes, Receiver receiver) {
+    List<Double> latencies = new ArrayList<>();
+    probes.forEach((probe, sent) -> {
+      Long arrived = receiver.arrival(probe);
+      if (arrived != null) {
+        latencies.add((arrived - sent) / 1e6);
+      }
+    });
+    latencies.sort(null);
+    return latencies;
   }
 
   private static String millis(double value, int of) {

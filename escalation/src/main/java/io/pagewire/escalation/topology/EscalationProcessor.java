@@ -263,6 +263,9 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     }
     for (NotificationRequest request : transition.notifications()) {
       if (request.getKind() == NotificationKind.PAGE) {
+        // The notifier reads the page at once instead of at the next commit.interval.ms. Pages
+        // are per incident and step, never per alert, so these commits stay few.
+        context.commit();
         metrics.pages.increment();
         log.info("paging: incidentId={} notificationId={} level={} recipient={} channels={}", incidentId,
             request.getNotificationId(), request.getLevel(), request.getRecipient(), request.getChannels());

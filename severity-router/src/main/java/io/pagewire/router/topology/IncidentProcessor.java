@@ -338,8 +338,17 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
     }
   }
 
+  /**
+   * Forwards the events; one that may page someone (an unmuted opening or raise) asks the task to
+   * commit right after this record, so escalation reads it at once instead of at the next
+   * {@code commit.interval.ms}. Such events are few (one per incident and priority), so the
+   * commits they add do not grow with the number of alerts.
+   */
   private void forward(List<IncidentEvent> events, Instant at) {
     for (IncidentEvent event : events) {
+      if (mayPage(event)) {
+        context.commit();
+      }
       metrics.event(event);
       if (event.getType() == IncidentEventType.OPENED || event.getType() == IncidentEventType.RESOLVED) {
         log.info("incident {}: incidentId={} incidentKey={} priority={} team={} muted={} fingerprint={}",
@@ -352,6 +361,11 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
       }
       context.forward(new Record<>(event.getIncidentId(), event, at.toEpochMilli()));
     }
+  }
+
+  private static boolean mayPage(IncidentEvent event) {
+    return !event.getMuted()
+        && (event.getType() == IncidentEventType.OPENED || event.getType() == IncidentEventType.PRIORITY_RAISED);
   }
 
   /** State changes of a key within the flapping window, stored as comma-separated epoch millis. */

@@ -50,26 +50,33 @@ enum Lane {
         : consumed;
   }
 
-  /** The stream with its records' timestamps {@link #HEAD_START} earlier (urgent lane), before a repartition. */
+  /**
+   * The stream with its records' timestamps {@link #HEAD_START} earlier (urgent lane), before a
+   * repartition; each urgent record asks its task to commit right after it, so its repartition
+   * record is readable at once instead of at the next {@code commit.interval.ms}. The ingest
+   * bounds how many records take this lane, so the commits it adds are bounded too.
+   */
   <V> KStream<String, V> headStart(KStream<String, V> stream) {
-    return shift(stream, -HEAD_START_MS, "head-start-" + repartition);
+    return shift(stream, -HEAD_START_MS, "head-start-" + repartition, true);
   }
 
   /** The stream with the real timestamps back (urgent lane), right after one of its sources. */
   <V> KStream<String, V> restore(KStream<String, V> stream, String source) {
-    return shift(stream, HEAD_START_MS, "restore-" + source);
+    return shift(stream, HEAD_START_MS, "restore-" + source, false);
   }
 
-  private <V> KStream<String, V> shift(KStream<String, V> stream, long by, String name) {
-    return this == ROUTINE ? stream : stream.processValues(() -> new Shift<>(by), Named.as(prefix + name));
+  private <V> KStream<String, V> shift(KStream<String, V> stream, long by, String name, boolean commit) {
+    return this == ROUTINE ? stream : stream.processValues(() -> new Shift<>(by, commit), Named.as(prefix + name));
   }
 
   private static final class Shift<V> implements FixedKeyProcessor<String, V, V> {
     private final long by;
+    private final boolean commit;
     private FixedKeyProcessorContext<String, V> context;
 
-    Shift(long by) {
+    Shift(long by, boolean commit) {
       this.by = by;
+      this.commit = commit;
     }
 
     @Override
@@ -80,6 +87,9 @@ enum Lane {
     @Override
     public void process(FixedKeyRecord<String, V> record) {
       context.forward(record.withTimestamp(Math.max(0, record.timestamp() + by)));
+      if (commit) {
+        context.commit();
+      }
     }
   }
 }
