@@ -6,6 +6,7 @@ import io.pagewire.escalation.state.IncidentLifecycle;
 import io.pagewire.escalation.state.StatusUpdates;
 import io.pagewire.escalation.state.TimerKind;
 import io.pagewire.escalation.state.Transition;
+import io.pagewire.platform.kafka.EarlyCommit;
 import io.pagewire.platform.kafka.TimeIndex;
 import io.pagewire.schemas.IncidentCommand;
 import io.pagewire.schemas.IncidentEvent;
@@ -263,9 +264,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     }
     for (NotificationRequest request : transition.notifications()) {
       if (request.getKind() == NotificationKind.PAGE) {
-        // The notifier reads the page at once instead of at the next commit.interval.ms. Pages
-        // are per incident and step, never per alert, so these commits stay few.
-        context.commit();
+        EarlyCommit.ask(context, at.toEpochMilli());
         metrics.pages.increment();
         log.info("paging: incidentId={} notificationId={} level={} recipient={} channels={}", incidentId,
             request.getNotificationId(), request.getLevel(), request.getRecipient(), request.getChannels());

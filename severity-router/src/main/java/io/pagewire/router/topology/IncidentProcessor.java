@@ -1,5 +1,6 @@
 package io.pagewire.router.topology;
 
+import io.pagewire.platform.kafka.EarlyCommit;
 import io.pagewire.router.incident.IncidentLifecycle;
 import io.pagewire.router.mute.Mute;
 import io.pagewire.router.mute.Suppressions;
@@ -338,16 +339,11 @@ final class IncidentProcessor implements Processor<String, SpecificRecord, Strin
     }
   }
 
-  /**
-   * Forwards the events; one that may page someone (an unmuted opening or raise) asks the task to
-   * commit right after this record, so escalation reads it at once instead of at the next
-   * {@code commit.interval.ms}. Such events are few (one per incident and priority), so the
-   * commits they add do not grow with the number of alerts.
-   */
+  /** Forwards the events; one that may page someone (an unmuted opening or raise) asks for an {@link EarlyCommit}. */
   private void forward(List<IncidentEvent> events, Instant at) {
     for (IncidentEvent event : events) {
       if (mayPage(event)) {
-        context.commit();
+        EarlyCommit.ask(context, at.toEpochMilli());
       }
       metrics.event(event);
       if (event.getType() == IncidentEventType.OPENED || event.getType() == IncidentEventType.RESOLVED) {

@@ -1,5 +1,6 @@
 package io.pagewire.router.topology;
 
+import io.pagewire.platform.kafka.EarlyCommit;
 import io.pagewire.schemas.Alert;
 import io.pagewire.schemas.Topic;
 import io.pagewire.schemas.Topics;
@@ -52,9 +53,8 @@ enum Lane {
 
   /**
    * The stream with its records' timestamps {@link #HEAD_START} earlier (urgent lane), before a
-   * repartition; each urgent record asks its task to commit right after it, so its repartition
-   * record is readable at once instead of at the next {@code commit.interval.ms}. The ingest
-   * bounds how many records take this lane, so the commits it adds are bounded too.
+   * repartition; each urgent record asks for an {@link EarlyCommit}, so that its repartition
+   * record is readable at once.
    */
   <V> KStream<String, V> headStart(KStream<String, V> stream) {
     return shift(stream, -HEAD_START_MS, "head-start-" + repartition, true);
@@ -88,7 +88,7 @@ enum Lane {
     public void process(FixedKeyRecord<String, V> record) {
       context.forward(record.withTimestamp(Math.max(0, record.timestamp() + by)));
       if (commit) {
-        context.commit();
+        EarlyCommit.ask(context, record.timestamp());
       }
     }
   }

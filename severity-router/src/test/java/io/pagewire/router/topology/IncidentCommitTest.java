@@ -28,9 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * When the incidents processor asks its task to commit at once: after an event that may page, so
- * that escalation reads it without waiting for {@code commit.interval.ms}; never after a routine
- * change, so a storm's alerts add no commits.
+ * When the incidents processor asks its task to commit at once ({@code EarlyCommit}): after an
+ * event that may page, so that escalation reads it without waiting for {@code commit.interval.ms};
+ * never after a routine change, so a storm's alerts add no commits.
  */
 class IncidentCommitTest {
 
@@ -88,6 +88,7 @@ class IncidentCommitTest {
   /** The types of the events that processing {@code alert} forwarded. */
   private List<IncidentEventType> process(Alert alert, Instant at) {
     context.resetForwards();
+    context.setCurrentSystemTimeMs(at.toEpochMilli()); // the task keeps up: see EarlyCommit
     String incidentKey = router.route(alert).get(0).incidentKey();
     processor.process(new Record<>(incidentKey, (SpecificRecord) alert, at.toEpochMilli()));
     return context.forwarded().stream()
