@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * streams: the router's and escalation's throughput through their real topologies ({@code pagewire
  * service NAME} of the jar, alone, on a broker of their own in a child JVM), each over a backlog
  * of its real input, against a bare exactly-once pass-through over the same records on the same
- * broker in the same run. Alerts enter through the real ingest ({@code service alerting-ingest});
- * the escalation's input is what the router wrote.
+ * broker in the same run. Alerts enter through the real ingest ({@code service alerting-ingest}).
+ * The router is timed on a storm of {@code --alerts} in {@code --groups} groups; escalation on
+ * what the router wrote for that storm and for {@code --incidents} new incidents of one alert
+ * each, routed after the router was timed (the storm alone coalesces to a few hundred events).
  *
  * <p>Throughput of an app: from its first commit (start-up and the first rebalance excluded) until
  * the lag of its group is 0 — every input record and every repartitioned record processed and
@@ -30,9 +32,11 @@ final class StreamsRatioBench {
     int alerts = options.intValue("--alerts", 100_000);
     int groups = options.intValue("--groups", 10);
     int batch = options.intValue("--batch", 500);
+    int incidents = options.intValue("--incidents", 20_000);
     long timeoutMillis = options.intValue("--timeout", 300) * 1000L;
     options.checkAllRead();
-    System.out.printf("streams: %,d alerts in %d groups through the real ingest; then each app alone on the backlog; jar %s%n", alerts, groups, jar);
+    System.out.printf("streams: %,d alerts in %d groups through the real ingest, then %,d new incidents; each app alone on its backlog; jar %s%n",
+        alerts, groups, incidents, jar);
     System.out.println("  before: " + Machine.load());
     Path dir = Files.createTempDirectory("pagewire-bench-streams-");
     String classpath = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()) + java.io.File.pathSeparator + jar;
@@ -44,27 +48,14 @@ final class StreamsRatioBench {
       broker.awaitLine("broker ready", 60_000);
       lag.awaitBroker(60_000);
 
-      int ingestPort = Machine.freePort();
-      try (Child ingest = service(jar, dir, "alerting-ingest", kafkaPort, ingestPort)) {
-        Alerts http = new Alerts(ingestPort);
-        awaitReady(http, ingest, ingestPort);
-        ExecutorService posters = Executors.newFixedThreadPool(4);
-        AtomicLong retries = new AtomicLong();
-        List<Future<Integer>> results = new ArrayList<>();
-        int perGroup = alerts / groups;
-        for (int from = 0; from < perGroup; from += batch) {
-          for (int g = 0; g < groups; g++) {
-            String body = Alerts.webhook("StreamsAlert" + g, g % 2 == 0 ? "critical" : "warning", from, Math.min(batch, perGroup - from));
-            results.add(posters.submit(() -> http.postRetrying(body, 5, retries)));
-          }
+      List<String> storm = new ArrayList<>();
+      int perGroup = alerts / groups;
+      for (int from = 0; from < perGroup; from += batch) {
+        for (int g = 0; g < groups; g++) {
+          storm.add(Alerts.webhook("StreamsAlert" + g, g % 2 == 0 ? "critical" : "warning", from, Math.min(batch, perGroup - from)));
         }
-        long accepted = 0;
-        for (Future<Integer> result : results) {
-          accepted += result.get();
-        }
-        posters.shutdown();
-        System.out.printf("  ingest accepted %,d alerts%n", accepted);
       }
+      System.out.printf("  ingest accepted %,d alerts%n", ingest(jar, dir, kafkaPort, storm));
 
       long alertRecords = lag.countRecords("pagewire.alerts", 120_000);
       // The first webhook of each group took the urgent lane; the router reads both lanes.
@@ -74,13 +65,24 @@ final class StreamsRatioBench {
       Throughput router = measure("severity-router", service(jar, dir, "severity-router", kafkaPort, Machine.freePort()),
           lag, Demo.ROUTER_GROUP, Demo.ROUTER_INPUTS, alertRecords + urgentRecords, timeoutMillis);
 
+      // Coalescing leaves the router's output of a storm of few groups too small to time escalation
+      // on: its backlog is the openings of many new incidents, through the same ingest and router.
+      List<String> opening = new ArrayList<>();
+      for (int i = 0; i < incidents; i++) {
+        opening.add(Alerts.webhook("StreamsIncident" + i, i % 2 == 0 ? "critical" : "warning", 0, 1));
+      }
+      System.out.printf("  ingest accepted %,d alerts of %,d new incidents%n", ingest(jar, dir, kafkaPort, opening), incidents);
+      long allAlertRecords = lag.countRecords("pagewire.alerts", 120_000) + lag.countRecords("pagewire.alerts-urgent", 120_000);
+      measure("severity-router, the new incidents", service(jar, dir, "severity-router", kafkaPort, Machine.freePort()),
+          lag, Demo.ROUTER_GROUP, Demo.ROUTER_INPUTS, allAlertRecords, timeoutMillis);
+
       long eventRecords = lag.countRecords("pagewire.incident-events", 120_000);
       Throughput passEvents = measure("pass-through of pagewire.incident-events", passThrough(classpath, dir, kafkaPort, "events", "pagewire.incident-events"),
           lag, "bench-passthrough-events", List.of("pagewire.incident-events"), eventRecords, timeoutMillis);
       Throughput escalation = measure("escalation", service(jar, dir, "escalation", kafkaPort, Machine.freePort()),
           lag, Demo.ESCALATION_GROUP, Demo.ESCALATION_INPUTS, eventRecords, timeoutMillis);
 
-      System.out.printf("  %,d alert records in pagewire.alerts and %,d in pagewire.alerts-urgent, %,d in pagewire.incident-events (the router's output)%n",
+      System.out.printf("  %,d alert records in pagewire.alerts and %,d in pagewire.alerts-urgent, %,d in pagewire.incident-events (the router's output for the storm and the new incidents)%n",
           alertRecords, urgentRecords, eventRecords);
       ok &= ratio("severity-router", router, passAlerts);
       ok &= ratio("escalation", escalation, passEvents);
@@ -96,6 +98,30 @@ final class StreamsRatioBench {
     String bound = app.upperBound() || baseline.upperBound() ? "< " : "";
     return Report.target(name + " / pass-through", String.format("%s%,.0f / %,.0f records/s = %s%.3f×", bound, app.recordsPerSecond(),
         baseline.recordsPerSecond(), bound, ratio), "≥ 0.2×", ratio >= 0.2 && !baseline.upperBound());
+  }
+
+  /** Posts the webhooks through the real ingest, four at a time; the alerts accepted. */
+  private static long ingest(Path jar, Path dir, int kafkaPort, List<String> bodies) throws Exception {
+    int ingestPort = Machine.freePort();
+    try (Child ingest = service(jar, dir, "alerting-ingest", kafkaPort, ingestPort)) {
+      Alerts http = new Alerts(ingestPort);
+      awaitReady(http, ingest, ingestPort);
+      ExecutorService posters = Executors.newFixedThreadPool(4);
+      try {
+        AtomicLong retries = new AtomicLong();
+        List<Future<Integer>> results = new ArrayList<>();
+        for (String body : bodies) {
+          results.add(posters.submit(() -> http.postRetrying(body, 5, retries)));
+        }
+        long accepted = 0;
+        for (Future<Integer> result : results) {
+          accepted += result.get();
+        }
+        return accepted;
+      } finally {
+        posters.shutdown();
+      }
+    }
   }
 
   private static Child service(Path jar, Path dir, String name, int kafkaPort, int httpPort) throws IOException {
