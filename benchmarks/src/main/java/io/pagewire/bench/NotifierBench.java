@@ -33,7 +33,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * fresh set of requests written at once straight to {@code pagewire.notification-requests}:
  *
  * <ol>
- *   <li>(warm-up, {@code --warmup} pages, printed, no target: the notifier just started)
+ *   <li>(warm-up, {@code --warmup} pages, default 5,000, printed, no target: the notifier just
+ *       started. On 2 cores the JIT compilers take ~40% of a core through the first thousands of
+ *       pages (JFR {@code jdk.ThreadCPULoad}), so the rounds after 1,000 warm-up pages measured
+ *       the compiler as much as the notifier.)
  *   <li>{@code --pages} P0 pages to {@code good}: pages/s from the first write until the last
  *       distinct page arrived.
  *   <li>the same number to {@code good} again, interleaved with as many to {@code bad}, which
@@ -52,7 +55,7 @@ final class NotifierBench {
 
   static int run(Path jar, Options options) throws Exception {
     int pages = options.intValue("--pages", 1000);
-    int warmup = options.intValue("--warmup", 1000);
+    int warmup = options.intValue("--warmup", 5000);
     int history = options.intValue("--history", 1_000_000);
     long timeoutMillis = options.intValue("--timeout", 120) * 1000L;
     options.checkAllRead();
