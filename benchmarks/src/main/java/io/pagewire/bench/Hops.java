@@ -99,7 +99,7 @@ final class Hops implements AutoCloseable {
     return millis;
   }
 
-  /** "topic p50 N ms" for each topic of the path, the median over {@code probes} (name → POST nanos). */
+  /** "topic +N ms" for each topic of the path, N the median over {@code probes} (name → POST nanos). */
   String medians(Map<String, Long> probes) {
     Map<String, List<Double>> byTopic = new LinkedHashMap<>();
     path.forEach(topic -> byTopic.put(topic, new ArrayList<>()));
