@@ -127,6 +127,24 @@ final class Alerts {
     }
   }
 
+  /** Posts every body, {@code concurrency} at a time, each {@link #postRetrying} 5 tries; the alerts accepted. */
+  long postAll(List<String> bodies, int concurrency, java.util.concurrent.atomic.AtomicLong retries) throws Exception {
+    java.util.concurrent.ExecutorService posters = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (String body : bodies) {
+        results.add(posters.submit(() -> postRetrying(body, 5, retries)));
+      }
+      long accepted = 0;
+      for (java.util.concurrent.Future<Integer> result : results) {
+        accepted += result.get();
+      }
+      return accepted;
+    } finally {
+      posters.shutdown();
+    }
+  }
+
   /** GET, answering the status (or -1 when nothing listens). */
   int get(int httpPort, String path) {
     try {

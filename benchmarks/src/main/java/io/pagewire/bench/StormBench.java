@@ -3,9 +3,6 @@ package io.pagewire.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,20 +37,11 @@ final class StormBench {
         }
       }
       try (Lag lag = new Lag(demo.bootstrapServers()); Hops hops = new Hops(demo.bootstrapServers())) {
-        ExecutorService posters = Executors.newFixedThreadPool(concurrency);
         AtomicLong retries = new AtomicLong();
         double cpu0 = Machine.cpuSeconds(demo.child.pid());
         long t0 = System.nanoTime();
-        List<Future<Integer>> results = new ArrayList<>();
-        for (String body : bodies) {
-          results.add(posters.submit(() -> http.postRetrying(body, 5, retries)));
-        }
-        long accepted = 0;
-        for (Future<Integer> result : results) {
-          accepted += result.get();
-        }
+        long accepted = http.postAll(bodies, concurrency, retries);
         long tAccepted = System.nanoTime();
-        posters.shutdown();
         double acceptedSeconds = (tAccepted - t0) / 1e9;
         System.out.printf("  all %,d accepted (HTTP 200) %.2f s after the first POST (%,.0f alerts/s; %d retried POSTs)%n",
             accepted, acceptedSeconds, accepted / acceptedSeconds, retries.get());

@@ -5,9 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -106,21 +103,7 @@ final class StreamsRatioBench {
     try (Child ingest = service(jar, dir, "alerting-ingest", kafkaPort, ingestPort)) {
       Alerts http = new Alerts(ingestPort);
       awaitReady(http, ingest, ingestPort);
-      ExecutorService posters = Executors.newFixedThreadPool(4);
-      try {
-        AtomicLong retries = new AtomicLong();
-        List<Future<Integer>> results = new ArrayList<>();
-        for (String body : bodies) {
-          results.add(posters.submit(() -> http.postRetrying(body, 5, retries)));
-        }
-        long accepted = 0;
-        for (Future<Integer> result : results) {
-          accepted += result.get();
-        }
-        return accepted;
-      } finally {
-        posters.shutdown();
-      }
+      return http.postAll(bodies, 4, new AtomicLong());
     }
   }
 
