@@ -23,10 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * POSTs a JSON body and classifies the answer, for every HTTP channel (webhook, Slack, Teams,
@@ -91,29 +89,19 @@ public final class HttpPoster {
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(post::header);
-    CompletableFuture<HttpResponse<String>> answer =
-        client.sendAsync(post.build(), info -> new Excerpt(timeouts));
     try {
-      // The client's own timers end the connect and the wait for headers; this bound also ends
-      // a body that never completes, and anything the client's timers miss.
-      HttpResponse<String> response = answer.get(
-          timeouts.connect().plus(timeouts.read()).plus(timeouts.read()).toMillis(), TimeUnit.MILLISECONDS);
+      // send, not sendAsync: on 2 cores (a common pool of one thread) every sendAsync answer is
+      // handed on through a thread of its own, started and ended per POST.
+      HttpResponse<String> response = client.send(post.build(), info -> new Excerpt(timeouts));
       return classify(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
           redact(response.body().replaceAll("\\s+", " ").strip()));
-    } catch (TimeoutException e) {
-      answer.cancel(true);
+    } catch (HttpConnectTimeoutException e) {
+      return Delivery.retryable("connect timed out after " + timeouts.connect().toMillis() + " ms");
+    } catch (HttpTimeoutException e) {
       return Delivery.retryable("timed out after " + timeouts.read().toMillis() + " ms");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof HttpConnectTimeoutException) {
-        return Delivery.retryable("connect timed out after " + timeouts.connect().toMillis() + " ms");
-      }
-      if (cause instanceof HttpTimeoutException) {
-        return Delivery.retryable("timed out after " + timeouts.read().toMillis() + " ms");
-      }
-      return Delivery.retryable("connection failed: " + describe(cause));
+    } catch (IOException e) {
+      return Delivery.retryable("connection failed: " + describe(e));
     } catch (InterruptedException e) {
-      answer.cancel(true);
       Thread.currentThread().interrupt();
       return Delivery.retryable("interrupted");
     }

@@ -189,4 +189,22 @@ class WebhookChannelTest {
       release.countDown();
     }
   }
+
+  /**
+   * A lane's thread waits for its answer anyway; an asynchronous send would hand each answer on
+   * through a thread started for it alone wherever the common pool has one thread (2 cores).
+   */
+  @Test
+  void shouldStartNoThreadPerPost() {
+    WebhookChannel channel = channel();
+    assertThat(channel.send(TestRequests.page("warm-up", "ops-webhook"))).isEqualTo(Delivery.delivered());
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalStartedThreadCount();
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(channel.send(TestRequests.page("n-" + i, "ops-webhook"))).isEqualTo(Delivery.delivered());
+    }
+
+    assertThat(threads.getTotalStartedThreadCount() - before).isLessThan(10);
+  }
 }
