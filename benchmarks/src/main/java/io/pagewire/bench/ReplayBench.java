@@ -88,9 +88,9 @@ final class ReplayBench {
             + stored + "; nothing to measure");
       }
 
-      long bareStart = System.nanoTime();
-      long bare = bareConsume(config, Topics.INCIDENT_TIMELINE.name());
-      double bareSeconds = (System.nanoTime() - bareStart) / 1e9;
+      Bare bareRead = bareConsume(config, Topics.INCIDENT_TIMELINE.name());
+      long bare = bareRead.records();
+      double bareSeconds = bareRead.seconds();
       double bareRate = bare / bareSeconds;
       System.out.printf("  bare consumer: %,d records in %.2f s = %,.0f records/s (same settings, no decoding)%n",
           bare, bareSeconds, bareRate);
@@ -218,7 +218,11 @@ final class ReplayBench {
   }
 
   /** Reads every record of the topic up to its end offsets, as the replay does, and decodes nothing. */
-  private static long bareConsume(PagewireConfig config, String topic) {
+  /** What the bare consumer read, and the seconds from its creation until it read the last record (its close is not timed, as the replay does not wait for its own). */
+  private record Bare(long records, double seconds) {}
+
+  private static Bare bareConsume(PagewireConfig config, String topic) {
+    long started = System.nanoTime();
     try (KafkaConsumer<byte[], byte[]> consumer = bareConsumer(config)) {
       List<TopicPartition> partitions = partitions(consumer, topic);
       consumer.assign(partitions);
@@ -229,7 +233,7 @@ final class ReplayBench {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
         read += records.count();
       }
-      return read;
+      return new Bare(read, (System.nanoTime() - started) / 1e9);
     }
   }
 

@@ -105,6 +105,7 @@ public final class TopicReplay {
     long read = 0;
     long skipped = 0;
     byte[] wanted = key != null ? key.getBytes(StandardCharsets.UTF_8) : null;
+    boolean ended = false;
     try {
       while (true) {
         Batch batch = batches.take();
@@ -112,6 +113,7 @@ public final class TopicReplay {
           throw batch.failure;
         }
         if (batch.records == null) {
+          ended = true;
           break;
         }
         for (TopicPartition tp : batch.records.partitions()) {
@@ -141,8 +143,10 @@ public final class TopicReplay {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("replay interrupted", e);
     } finally {
-      fetch.stop();
-      thread.interrupt();
+      if (!ended) {
+        fetch.stop();
+        thread.interrupt();
+      } // else the fetch thread is closing its consumer, and then ends
     }
   }
 
@@ -175,7 +179,7 @@ public final class TopicReplay {
       Batch last;
       try {
         fetch();
-        last = new Batch(null, null, null);
+        return; // the end was handed on before the consumer closed
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
         last = new Batch(null, null, new IllegalStateException("cannot reach Kafka at "
             + properties.get("bootstrap.servers") + ": " + e.getMessage(), e));
@@ -245,6 +249,9 @@ public final class TopicReplay {
                 + remaining);
           }
         }
+        // The end goes out before the consumer closes: closing waits for the fetch sessions'
+        // last round trip (up to fetch.max.wait.ms, ~0.5 s), which the replay need not wait for.
+        batches.put(new Batch(null, null, null));
       }
     }
   }
