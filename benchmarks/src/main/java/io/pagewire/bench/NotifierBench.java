@@ -86,7 +86,7 @@ final class NotifierBench {
       try (KafkaProducer<byte[], byte[]> producer = producer(kafkaPort)) {
         TopicAdmin.ensureTopics(ConfigLoader.load(config));
         long written = System.nanoTime();
-        writeHistory(producer, history);
+        writeHistory(kafkaPort, history);
         System.out.printf("  history: %,d timeline events written and acknowledged in %.1f s%n", history, (System.nanoTime() - written) / 1e9);
         send(producer, "r-start-", 0, "good");
         producer.flush();
@@ -178,23 +178,13 @@ final class NotifierBench {
         Topics.NOTIFICATION_REQUESTS.valueSerde().serializer().serialize(topic, request)));
   }
 
-  /** A past: {@code count} timeline events of 10,000 incidents, acknowledged ones among them. */
-  /** Writes {@code count} timeline events and fails unless the broker acknowledged every one. */
-  private static void writeHistory(KafkaProducer<byte[], byte[]> producer, int count) {
+  /** A past: {@code count} timeline events of 10,000 incidents, acknowledged ones among them, every one acknowledged by the broker. */
+  private static void writeHistory(int kafkaPort, int count) {
     String topic = Topics.INCIDENT_TIMELINE.name();
-    // A just-created topic refuses writes until its partitions have leaders; with several
-    // batches in flight the first ones could then fail out of order.
-    long leaders = System.currentTimeMillis() + 30_000;
-    while (producer.partitionsFor(topic).stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
-      if (System.currentTimeMillis() > leaders) {
-        throw new IllegalStateException(topic + " has partitions without a leader after 30 s");
-      }
-      Alerts.sleep(100);
-    }
-    java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    var serializer = Topics.INCIDENT_TIMELINE.valueSerde().serializer();
     Instant at = Instant.now().minusSeconds(86_400L * 30);
-    for (int i = 0; i < count; i++) {
+    AckedWriter.write("127.0.0.1:" + kafkaPort, topic, count, n -> {
+      int i = (int) n;
       String incident = "inc-history-" + (i % 10_000);
       TimelineEvent event = TimelineEvent.newBuilder()
           .setEventId(incident + "/" + i)
@@ -203,20 +193,8 @@ final class NotifierBench {
           .setDetail("history event " + i)
           .setAt(at.plusMillis(i))
           .build();
-      producer.send(new ProducerRecord<>(topic, incident.getBytes(StandardCharsets.UTF_8),
-          Topics.INCIDENT_TIMELINE.valueSerde().serializer().serialize(topic, event)), (metadata, e) -> {
-            if (e != null) {
-              failed.compareAndSet(null, e);
-            } else {
-              acknowledged.incrementAndGet();
-            }
-          });
-    }
-    producer.flush();
-    if (failed.get() != null || acknowledged.get() != count) {
-      throw new IllegalStateException(String.format("history: %,d of %,d timeline events acknowledged", acknowledged.get(), count),
-          failed.get());
-    }
+      return new ProducerRecord<>(topic, incident.getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, event));
+    });
   }
 
   private static KafkaProducer<byte[], byte[]> producer(int kafkaPort) {

@@ -1,7 +1,6 @@
 package io.pagewire.bench;
 
 import io.pagewire.platform.config.PagewireConfig;
-import io.pagewire.platform.kafka.KafkaSettings;
 import io.pagewire.platform.kafka.TopicAdmin;
 import io.pagewire.reports.Reports;
 import io.pagewire.reports.model.PeriodReport;
@@ -15,27 +14,18 @@ import io.pagewire.schemas.Topics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * replay: {@code --events} timeline events (default 1,000,000: incidents of 50 events each) written
@@ -76,7 +66,6 @@ final class ReplayBench {
       broker.awaitLine("broker ready", 60_000);
       PagewireConfig config = PagewireConfig.defaults().withKafka("127.0.0.1:" + kafkaPort, dir.resolve("state"));
       TopicAdmin.ensureTopics(config);
-      awaitLeaders(config, Topics.INCIDENT_TIMELINE.name());
       long writeStart = System.nanoTime();
       long acked = write(config, incidents);
       double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
@@ -131,61 +120,19 @@ final class ReplayBench {
     return ok ? 0 : 1;
   }
 
-  /** A topic just created may have no leader yet: the first sends would bounce (NOT_LEADER_OR_FOLLOWER). */
-  private static void awaitLeaders(PagewireConfig config, String topic) throws Exception {
-    try (Admin admin = Admin.create(KafkaSettings.common(config, "bench-admin"))) {
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (true) {
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-        if (description.partitions().stream().map(TopicPartitionInfo::leader).allMatch(l -> l != null && !l.isEmpty())) {
-          return;
-        }
-        if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException("no leader for every partition of " + topic + " within 30 s");
-        }
-        Alerts.sleep(50);
-      }
-    }
-  }
-
-  private static long write(PagewireConfig config, int incidents) throws Exception {
-    Properties props = KafkaSettings.producer(config, "bench-writer"); // acks=all, idempotent
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    // One request in flight per partition. With five, a first batch refused while the new leader
-    // settles (NOT_LEADER_OR_FOLLOWER) is retried after a later batch was appended - a broker with
-    // no state for this producer accepts any first sequence - and then fails with
-    // OutOfOrderSequenceException for good: the earlier run's lost records.
-    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+  private static long write(PagewireConfig config, int incidents) {
     var serializer = Topics.INCIDENT_TIMELINE.valueSerde().serializer();
     String topic = Topics.INCIDENT_TIMELINE.name();
     // Recent times: records older than the topic's retention (400 days) are deleted by the broker
     // while the benchmark runs.
     long start = Instant.now().minus(Duration.ofDays(15)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toEpochMilli();
-    AtomicLong acked = new AtomicLong();
-    AtomicReference<Exception> failed = new AtomicReference<>();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < incidents && failed.get() == null; i++) {
-        String id = "inc-" + i;
-        long opened = start + i * 60_000L;
-        for (int e = 0; e < EVENTS_PER_INCIDENT; e++) {
-          long at = opened + e * 30_000L;
-          producer.send(new ProducerRecord<>(topic, null, at, id, serializer.serialize(topic, event(id, e, at))),
-              (metadata, exception) -> {
-                if (exception != null) {
-                  failed.compareAndSet(null, exception);
-                } else {
-                  acked.incrementAndGet();
-                }
-              });
-        }
-      }
-      producer.flush();
-    }
-    if (failed.get() != null) {
-      throw new IllegalStateException("a send failed after " + acked.get() + " acknowledged: " + failed.get(), failed.get());
-    }
-    return acked.get();
+    return AckedWriter.write(config.kafka().bootstrapServers(), topic, (long) incidents * EVENTS_PER_INCIDENT, n -> {
+      int i = (int) (n / EVENTS_PER_INCIDENT);
+      int e = (int) (n % EVENTS_PER_INCIDENT);
+      String id = "inc-" + i;
+      long at = start + i * 60_000L + e * 30_000L;
+      return new ProducerRecord<>(topic, null, at, id.getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, event(id, e, at)));
+    });
   }
 
   private static TimelineEvent event(String id, int e, long at) {
@@ -217,10 +164,10 @@ final class ReplayBench {
     }
   }
 
-  /** Reads every record of the topic up to its end offsets, as the replay does, and decodes nothing. */
   /** What the bare consumer read, and the seconds from its creation until it read the last record (its close is not timed, as the replay does not wait for its own). */
   private record Bare(long records, double seconds) {}
 
+  /** Reads every record of the topic up to its end offsets, as the replay does, and decodes nothing. */
   private static Bare bareConsume(PagewireConfig config, String topic) {
     long started = System.nanoTime();
     try (KafkaConsumer<byte[], byte[]> consumer = bareConsumer(config)) {

@@ -240,8 +240,9 @@ public final class OnCallCommand implements Callable<Integer> {
     props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
     props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
     Map<String, ScheduleOverride> byId = new LinkedHashMap<>();
-    try (KafkaConsumer<String, ScheduleOverride> consumer = new KafkaConsumer<>(props,
-        Topics.SCHEDULE_OVERRIDES.keySerde().deserializer(), Topics.SCHEDULE_OVERRIDES.valueSerde().deserializer())) {
+    KafkaConsumer<String, ScheduleOverride> consumer = new KafkaConsumer<>(props,
+        Topics.SCHEDULE_OVERRIDES.keySerde().deserializer(), Topics.SCHEDULE_OVERRIDES.valueSerde().deserializer());
+    try {
       List<PartitionInfo> infos;
       try {
         infos = consumer.partitionsFor(Topics.SCHEDULE_OVERRIDES.name(), remaining(deadline));
@@ -267,6 +268,8 @@ public final class OnCallCommand implements Callable<Integer> {
           }
         }
       }
+    } finally {
+      consumer.close(Duration.ZERO); // no group, nothing to commit: do not wait for the fetch session's last round trip
     }
     return byId.values();
   }

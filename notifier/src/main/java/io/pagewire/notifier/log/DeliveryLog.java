@@ -87,7 +87,8 @@ public final class DeliveryLog implements AutoCloseable {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     Map<String, Pending> read = new HashMap<>();
     int records = 0;
-    try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props)) {
+    KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props);
+    try {
       reader.assign(wanted);
       reader.seekToBeginning(wanted);
       Map<TopicPartition, Long> end = reader.endOffsets(wanted);
@@ -108,6 +109,10 @@ public final class DeliveryLog implements AutoCloseable {
           }
         }
       }
+    } finally {
+      // A reader without a group has nothing to commit; a plain close() would wait for its fetch
+      // session's last round trip (up to fetch.max.wait.ms, ~0.5 s) before the first page.
+      reader.close(Duration.ZERO);
     }
     read.values().forEach(this::put);
     log.info("delivery log loaded: partitions={} records={} pending={}", numbers, records, read.size());
