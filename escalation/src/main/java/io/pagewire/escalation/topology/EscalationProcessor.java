@@ -203,18 +203,10 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     long lateness = 0;
     Instant at = Instant.ofEpochMilli(now);
     for (Bytes key : due) {
-      DeadlineKey entry = DeadlineKey.parse(key);
+      String incidentId = DeadlineKey.parse(key).incidentId();
       // Fired or stale, the entry goes; an applied transition indexes what the state needs next.
       deadlines.delete(key);
-      IncidentState before = incidents.get(entry.incidentId());
-      Transition transition = lifecycle.onTimer(before, entry.kind(), entry.deadline(), at);
-      if (transition.applied()) {
-        lateness = Math.max(lateness, now - entry.deadlineMillis());
-        metrics.fired(entry.kind());
-        log.info("timer fired: incidentId={} timer={} deadline={} level={}", entry.incidentId(), entry.kind(),
-            entry.deadline(), transition.state().getLevel());
-        apply(entry.incidentId(), before, transition, null, at);
-      }
+      lateness = Math.max(lateness, fireDue(incidentId, now, at));
     }
     // All deadlines below the last one taken are gone; with nothing left up to now, all up to now are.
     long reached = more ? DeadlineKey.parse(due.get(due.size() - 1)).deadlineMillis() : now + 1;
@@ -229,6 +221,44 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     }
     metrics.lateness(context.taskId().toString(), lateness);
     metrics.sweep.record(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /**
+   * Fires the incident's timers due by {@code now}, earliest first, as long as one is: several
+   * may be due at once (an escalation step and the acknowledge target, say), and the index holds
+   * only the earliest. Answers how late the latest fired one was, in milliseconds.
+   */
+  private long fireDue(String incidentId, long now, Instant at) {
+    long lateness = 0;
+    // Each timer a transition fires moves or clears itself; the bound only guards against one that would not.
+    for (int fired = 0; fired < TimerKind.values().length; fired++) {
+      IncidentState before = incidents.get(incidentId);
+      Map.Entry<TimerKind, Instant> next = next(IncidentLifecycle.timers(before));
+      if (next == null || next.getValue().toEpochMilli() > now) {
+        break;
+      }
+      Transition transition = lifecycle.onTimer(before, next.getKey(), next.getValue(), at);
+      if (!transition.applied()) {
+        break;
+      }
+      lateness = Math.max(lateness, now - next.getValue().toEpochMilli());
+      metrics.fired(next.getKey());
+      log.info("timer fired: incidentId={} timer={} deadline={} level={}", incidentId, next.getKey(), next.getValue(),
+          transition.state().getLevel());
+      apply(incidentId, before, transition, null, at);
+    }
+    return lateness;
+  }
+
+  /** The earliest of {@code timers}; of two at the same instant, the kind declared first. Null when there is none. */
+  private static Map.Entry<TimerKind, Instant> next(Map<TimerKind, Instant> timers) {
+    Map.Entry<TimerKind, Instant> earliest = null;
+    for (Map.Entry<TimerKind, Instant> timer : timers.entrySet()) {
+      if (earliest == null || timer.getValue().isBefore(earliest.getValue())) {
+        earliest = timer;
+      }
+    }
+    return earliest == null ? null : Map.entry(earliest.getKey(), earliest.getValue());
   }
 
   /**
@@ -383,23 +413,27 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     }
   }
 
+  /**
+   * Keeps one index entry per incident: its next deadline. An opening thus writes one entry, not
+   * one per timer (escalation step, acknowledge and resolve targets); when it fires,
+   * {@link #fireDue} fires whatever is due and this indexes the next. Entries of a version that
+   * indexed every timer fire as before: a stale one fires nothing.
+   */
   private void reindex(String incidentId, Map<TimerKind, Instant> before, Map<TimerKind, Instant> after) {
-    for (TimerKind kind : TimerKind.values()) {
-      Instant was = before.get(kind);
-      Instant is = after.get(kind);
-      if (Objects.equals(was, is)) {
-        continue;
-      }
-      if (was != null) {
-        deadlines.delete(DeadlineKey.of(was, kind, incidentId).bytes());
-      }
-      if (is != null) {
-        deadlines.put(DeadlineKey.of(is, kind, incidentId).bytes(), PRESENT);
-        // A deadline already in the past (an old event, a priority raise) must still be found.
-        if (is.toEpochMilli() < watermark) {
-          watermark = is.toEpochMilli();
-          persistWatermark();
-        }
+    Map.Entry<TimerKind, Instant> was = next(before);
+    Map.Entry<TimerKind, Instant> is = next(after);
+    if (Objects.equals(was, is)) {
+      return;
+    }
+    if (was != null) {
+      deadlines.delete(DeadlineKey.of(was.getValue(), was.getKey(), incidentId).bytes());
+    }
+    if (is != null) {
+      deadlines.put(DeadlineKey.of(is.getValue(), is.getKey(), incidentId).bytes(), PRESENT);
+      // A deadline already in the past (an old event, a priority raise) must still be found.
+      if (is.getValue().toEpochMilli() < watermark) {
+        watermark = is.getValue().toEpochMilli();
+        persistWatermark();
       }
     }
   }

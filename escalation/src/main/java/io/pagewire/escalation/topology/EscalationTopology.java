@@ -32,8 +32,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #INCIDENTS_STORE}: incident id to {@link IncidentState}; queryable (the incidents
  *       API reads it). Resolved incidents stay in it for {@code escalation.resolvedRetention}.</li>
  *   <li>{@value #DEADLINES_STORE}: the deadline index of every timer ({@link DeadlineKey}: 8-byte
- *       big-endian epoch-millis deadline, timer kind, incident id; empty value); at most one entry
- *       per incident and timer kind.</li>
+ *       big-endian epoch-millis deadline, timer kind, incident id; empty value); one entry per
+ *       incident: its next deadline, whatever its kind.</li>
  *   <li>{@value #TIMELINE_STORE}: incident id to the head of its bounded timeline copy
  *       ({@link IncidentTimeline}: counts); queryable.</li>
  *   <li>{@value #TIMELINE_EVENTS_STORE}: each event of the copies, by

@@ -695,7 +695,7 @@ public record PagewireConfig(
    * @param levels who is paged, in order; level 1 when the incident opens
    * @param repeat how many more times the whole policy runs after its last level
    * @param sweepInterval how often overdue timers are looked for
-   * @param sweepBatch the most timers one sweep fires; the rest wait for the next sweep
+   * @param sweepBatch the most incidents whose due timers one sweep fires; the rest wait for the next sweep
    * @param businessHours the calendar P3 and P4 clocks count in ({@link BusinessHours})
    * @param schedules on-call schedules by name ({@link ScheduleConfig})
    * @param policies escalation policies by name ({@link PolicyConfig}); without any, the
