@@ -39,6 +39,8 @@ public final class LinkSigner {
 
   private final byte[] key;
   private final Duration ttl;
+  // Mac is not thread-safe: each thread (stream threads, the HTTP API's) keys its own once.
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public LinkSigner(byte[] key, Duration ttl) {
     if (key.length < 16) {
@@ -109,10 +111,15 @@ public final class LinkSigner {
   }
 
   private byte[] mac(byte[] payload) {
+    return macs.get().doFinal(payload);
+  }
+
+  /** A keyed HMAC: looking up the algorithm and keying it cost more than signing a link. */
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance(HMAC);
       mac.init(new SecretKeySpec(key, HMAC));
-      return mac.doFinal(payload);
+      return mac;
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }

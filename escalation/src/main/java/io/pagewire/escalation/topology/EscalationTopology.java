@@ -96,16 +96,17 @@ public final class EscalationTopology {
         () -> new EscalationProcessor(overrides -> lifecycle(config, policies, calendar, overrides, links),
             escalation.sweepInterval(), escalation.sweepBatch(), escalation.resolvedRetention(), meters),
         EVENTS_SOURCE, COMMANDS_SOURCE);
-    // An incident's state and its timeline head are rewritten by every event of the incident: the
-    // cache folds those writes into one changelog record per commit.
+    // No record cache: the router coalesces an incident's alerts into few events, so a cache folds
+    // few writes, while its sorted map cost a fifth of the stream thread's time on openings (JFR).
+    // Measured with scripts/bench streams --incidents 80000: escalation 2,411-3,173 -> 4,282 events/s.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENTS_STORE),
-        Serdes.String(), AvroSerde.of(IncidentState.class)).withCachingEnabled(), PROCESSOR);
+        Serdes.String(), AvroSerde.of(IncidentState.class)), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),
         Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE),
         Serdes.String(), Serdes.Long()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
-        Serdes.String(), AvroSerde.of(IncidentTimeline.class)).withCachingEnabled(), PROCESSOR);
+        Serdes.String(), AvroSerde.of(IncidentTimeline.class)), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_EVENTS_STORE),
         Serdes.String(), AvroSerde.of(TimelineEvent.class)), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPENED_STORE),
