@@ -29,7 +29,7 @@ final class StreamsRatioBench {
     int alerts = options.intValue("--alerts", 100_000);
     int groups = options.intValue("--groups", 10);
     int batch = options.intValue("--batch", 500);
-    int incidents = options.intValue("--incidents", 20_000);
+    int incidents = options.intValue("--incidents", 80_000);
     long timeoutMillis = options.intValue("--timeout", 300) * 1000L;
     options.checkAllRead();
     System.out.printf("streams: %,d alerts in %d groups through the real ingest, then %,d new incidents; each app alone on its backlog; jar %s%n",
