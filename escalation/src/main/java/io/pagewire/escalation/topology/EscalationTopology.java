@@ -98,7 +98,7 @@ public final class EscalationTopology {
         EVENTS_SOURCE, COMMANDS_SOURCE);
     // No record cache: the router coalesces an incident's alerts into few events, so a cache folds
     // few writes, while its sorted map cost a fifth of the stream thread's time on openings (JFR).
-    // Measured with scripts/bench streams --incidents 80000: escalation 2,411-3,173 -> 4,282 events/s.
+    // Measured with scripts/bench streams --incidents 80000: escalation 2,411-3,331 -> 4,270-4,282 events/s.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENTS_STORE),
         Serdes.String(), AvroSerde.of(IncidentState.class)), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),
