@@ -37,8 +37,12 @@ public final class StatusUpdates {
         .build();
   }
 
-  /** {@code state} carrying the version of {@code update}, as it must be stored with it. */
-  public static IncidentState stamped(IncidentState state, IncidentStatusUpdate update) {
-    return IncidentState.newBuilder(state).setVersion(update.getVersion()).build();
+  /**
+   * Sets the version of {@code update} on {@code state}, the transition's new state, as it must be
+   * stored with it. In place: a copy through the builder deep-copies the whole state, which was
+   * 5% of escalation's stream thread on openings (JFR).
+   */
+  public static void stamp(IncidentState state, IncidentStatusUpdate update) {
+    state.setVersion(update.getVersion());
   }
 }

@@ -276,7 +276,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
     IncidentState after = transition.state();
     IncidentStatusUpdate update = StatusUpdates.change(before, after, actor, at);
     if (update != null) {
-      after = StatusUpdates.stamped(after, update);
+      StatusUpdates.stamp(after, update);
     }
     incidents.put(incidentId, after);
     if (before == null) {

@@ -34,10 +34,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #DEADLINES_STORE}: the deadline index of every timer ({@link DeadlineKey}: 8-byte
  *       big-endian epoch-millis deadline, timer kind, incident id; empty value); one entry per
  *       incident: its next deadline, whatever its kind.</li>
- *   <li>{@value #TIMELINE_STORE}: incident id to the head of its bounded timeline copy
- *       ({@link IncidentTimeline}: counts); queryable.</li>
- *   <li>{@value #TIMELINE_EVENTS_STORE}: each event of the copies, by
+ *   <li>{@value #TIMELINE_EVENTS_STORE}: each event of the bounded timeline copies, by
  *       {@code Ids.groupMember(incidentId, Ids.sequence(n))} ({@link TimelineLog}); queryable.</li>
+ *   <li>{@value #TIMELINE_STORE}: the heads ({@link IncidentTimeline}: counts) that older
+ *       versions wrote for their copies; kept up to date for those incidents, written for no
+ *       other; queryable.</li>
  *   <li>{@value #WATERMARK_STORE}: per task, the deadline below which the index holds nothing, so
  *       a sweep does not rescan the tombstones of deadlines already fired or cancelled; the same
  *       for the retention index.</li>

@@ -18,17 +18,20 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * from the middle are counted. The topic {@code pagewire.incident-timeline} keeps every event.
  *
  * <p>Each event is a record of its own in {@value EscalationTopology#TIMELINE_EVENTS_STORE},
- * keyed by {@code Ids.groupMember(incidentId, Ids.sequence(n))}, and the head in
- * {@value EscalationTopology#TIMELINE_STORE} holds only counts: appending an event writes the
- * event, the head and at most one deletion, whatever the length of the incident, so an alert
- * storm on one incident costs the same per alert as on a quiet one. Copies written before
- * events had records of their own keep their events in the head, shown first.
+ * keyed by {@code Ids.groupMember(incidentId, Ids.sequence(n))}: appending an event writes the
+ * event and at most one deletion, whatever the length of the incident, so an alert storm on one
+ * incident costs the same per alert as on a quiet one. The next number follows from the last
+ * key, and what was dropped from the count ({@code appended - MAX} once beyond {@value #MAX}).
+ * Older versions kept those counts in a head record in {@value EscalationTopology#TIMELINE_STORE}
+ * (and before that the events themselves); an incident that has one keeps it up to date.
  */
 public final class TimelineLog {
 
   static final int MAX = 500;
   static final int HEAD = 50;
   private static final StringSerializer KEYS = new StringSerializer();
+  /** The highest number {@code Ids.sequence} formats in its 12 digits. */
+  private static final long LAST = 999_999_999_999L;
 
   private final KeyValueStore<String, IncidentTimeline> heads;
   private final KeyValueStore<String, TimelineEvent> events;
@@ -40,20 +43,20 @@ public final class TimelineLog {
 
   void append(String incidentId, List<TimelineEvent> added) {
     IncidentTimeline head = heads.get(incidentId);
-    long appended = head != null ? head.getAppended() : 0;
+    long appended = head != null ? head.getAppended() : lastNumber(incidentId) + 1;
     int dropped = head != null ? head.getDropped() : 0;
     for (TimelineEvent event : added) {
       long n = appended++;
-      events.put(Ids.groupMember(incidentId, Ids.sequence(n)), bounded(event));
+      events.put(key(incidentId, n), bounded(event));
       if (n >= MAX) {
         // Keep the first HEAD and the latest MAX - HEAD: the one that just left the tail goes.
-        events.delete(Ids.groupMember(incidentId, Ids.sequence(n - (MAX - HEAD))));
+        events.delete(key(incidentId, n - (MAX - HEAD)));
         dropped++;
       }
     }
-    IncidentTimeline.Builder next = head != null ? IncidentTimeline.newBuilder(head)
-        : IncidentTimeline.newBuilder().setIncidentId(incidentId).setEvents(List.of());
-    heads.put(incidentId, next.setAppended(appended).setDropped(dropped).build());
+    if (head != null) {
+      heads.put(incidentId, IncidentTimeline.newBuilder(head).setAppended(appended).setDropped(dropped).build());
+    }
   }
 
   /** Removes the incident's copy. */
@@ -63,21 +66,48 @@ public final class TimelineLog {
       all.forEachRemaining(kv -> keys.add(kv.key));
     }
     keys.forEach(events::delete);
-    heads.delete(incidentId);
+    if (heads.get(incidentId) != null) {
+      heads.delete(incidentId);
+    }
   }
 
   /** The incident's copy as one record, oldest first; null when there is none. */
   public static IncidentTimeline read(ReadOnlyKeyValueStore<String, IncidentTimeline> heads,
       ReadOnlyKeyValueStore<String, TimelineEvent> events, String incidentId) {
     IncidentTimeline head = heads.get(incidentId);
-    if (head == null) {
+    List<TimelineEvent> all = new ArrayList<>(head != null ? head.getEvents() : List.of());
+    String last = null;
+    try (KeyValueIterator<String, TimelineEvent> it = events.prefixScan(Ids.groupPrefix(incidentId), KEYS)) {
+      while (it.hasNext()) {
+        var next = it.next();
+        all.add(next.value);
+        last = next.key;
+      }
+    }
+    if (head != null) {
+      return IncidentTimeline.newBuilder(head).setEvents(all).build();
+    }
+    if (last == null) {
       return null;
     }
-    List<TimelineEvent> all = new ArrayList<>(head.getEvents());
-    try (KeyValueIterator<String, TimelineEvent> it = events.prefixScan(Ids.groupPrefix(incidentId), KEYS)) {
-      it.forEachRemaining(kv -> all.add(kv.value));
+    long appended = number(incidentId, last) + 1;
+    return IncidentTimeline.newBuilder().setIncidentId(incidentId).setEvents(all)
+        .setAppended(appended).setDropped((int) Math.max(0, appended - MAX)).build();
+  }
+
+  /** The number of the incident's last event in the store; -1 when it has none. */
+  private long lastNumber(String incidentId) {
+    try (KeyValueIterator<String, TimelineEvent> it = events.reverseRange(key(incidentId, 0), key(incidentId, LAST))) {
+      return it.hasNext() ? number(incidentId, it.next().key) : -1;
     }
-    return IncidentTimeline.newBuilder(head).setEvents(all).build();
+  }
+
+  private static String key(String incidentId, long n) {
+    return Ids.groupMember(incidentId, Ids.sequence(n));
+  }
+
+  private static long number(String incidentId, String key) {
+    return Long.parseLong(key.substring(Ids.groupPrefix(incidentId).length()));
   }
 
   private static TimelineEvent bounded(TimelineEvent event) {

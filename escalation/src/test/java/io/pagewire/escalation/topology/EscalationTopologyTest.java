@@ -880,24 +880,41 @@ class EscalationTopologyTest {
   private final List<Integer> timelineRecordSizes = new java.util.ArrayList<>();
 
   /**
-   * The encoded sizes of the incident's state and timeline copy's head; the sizes of the copy's
-   * records go to {@link #timelineRecordSizes}. Also drops what the driver captured so far (it
-   * keeps every record produced, changelogs included, until read).
+   * The encoded size of the incident's state; the sizes of its timeline copy's records go to
+   * {@link #timelineRecordSizes} (the copy has no head record: its counts follow from its keys).
+   * Also drops what the driver captured so far (it keeps every record produced, changelogs
+   * included, until read).
    */
   private List<Integer> storedSizes(String id) {
     for (String topic : driver.producedTopicNames()) {
       driver.createOutputTopic(topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
           new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
     }
-    KeyValueStore<String, IncidentTimeline> heads = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
-    int head = io.pagewire.schemas.serde.AvroSerde.of(IncidentTimeline.class).serializer().serialize("t", heads.get(id)).length;
-    timelineRecordSizes.add(head);
+    assertThat((Object) stored(EscalationTopology.TIMELINE_STORE, id)).isNull();
     for (TimelineEvent event : timeline(id).getEvents()) {
       timelineRecordSizes.add(io.pagewire.schemas.serde.AvroSerde.of(TimelineEvent.class).serializer().serialize("e", event).length);
     }
-    return List.of(
-        io.pagewire.schemas.serde.AvroSerde.of(IncidentState.class).serializer().serialize("s", incident(id)).length,
-        head);
+    return List.of(io.pagewire.schemas.serde.AvroSerde.of(IncidentState.class).serializer().serialize("s", incident(id)).length);
+  }
+
+  @Test
+  void shouldKeepTheTimelineHeadThatAnOlderVersionWroteUpToDate() {
+    startDefault();
+    open("inc-1", Priority.P1, T0);
+    // As the version before left a copy: its events under their numbers, their counts in a head.
+    KeyValueStore<String, IncidentTimeline> heads = driver.getKeyValueStore(EscalationTopology.TIMELINE_STORE);
+    TimelineEvent older = TimelineEvent.newBuilder(timeline("inc-1").getEvents().get(0)).setEventId("from-the-head").build();
+    heads.put("inc-1", IncidentTimeline.newBuilder().setIncidentId("inc-1").setEvents(List.of(older))
+        .setAppended(timeline("inc-1").getAppended()).setDropped(0).build());
+    long before = timeline("inc-1").getAppended();
+
+    events.pipeInput("inc-1", event("inc-1", 2, IncidentEventType.ALERT_ADDED, Priority.P1, T0.plusSeconds(1)), T0.plusSeconds(1));
+
+    IncidentTimeline copy = timeline("inc-1");
+    assertThat(copy.getAppended()).isEqualTo(before + 1);
+    assertThat(heads.get("inc-1").getAppended()).isEqualTo(before + 1);
+    assertThat(copy.getEvents().get(0).getEventId()).isEqualTo("from-the-head");
+    assertThat(copy.getEvents()).hasSize((int) before + 2);
   }
 
   /** The incident's timeline copy as the incidents API reads it. */
