@@ -22,8 +22,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StreamsRatioBench {
 
-  /** {@code upperBound}: the app did not finish within the time-out, so its throughput is below this. */
-  record Throughput(double recordsPerSecond, double startSeconds, double seconds, boolean upperBound) {}
+  /**
+   * {@code recordsPerSecond}: from the first commit on; {@code warmRecordsPerSecond}: over the
+   * records after the first {@link #WARM_UP} of the backlog, once the JIT compiled the hot paths.
+   * {@code upperBound}: the app did not finish within the time-out, so its throughput is below this.
+   */
+  record Throughput(double recordsPerSecond, double warmRecordsPerSecond, double startSeconds, double seconds, boolean upperBound) {}
+
+  /**
+   * The share of each backlog that warms the JVM up before the warm rate is timed. A fresh JVM
+   * spends its first tens of seconds compiling: in escalation's run, JFR counted more CPU in the
+   * C2 compiler thread than in the stream thread. A service that has run for a while has finished
+   * compiling, so its throughput in an alert storm is the warm one.
+   */
+  static final double WARM_UP = 0.5;
 
   static int run(Path jar, Options options) throws Exception {
     int alerts = options.intValue("--alerts", 100_000);
@@ -90,11 +102,47 @@ final class StreamsRatioBench {
     return ok ? 0 : 1;
   }
 
+  /** Prints the ratio from the first commit on, then judges the warm one against the target. */
   private static boolean ratio(String name, Throughput app, Throughput baseline) {
-    double ratio = app.recordsPerSecond() / baseline.recordsPerSecond();
     String bound = app.upperBound() || baseline.upperBound() ? "< " : "";
-    return Report.target(name + " / pass-through", String.format("%s%,.0f / %,.0f records/s = %s%.3f×", bound, app.recordsPerSecond(),
-        baseline.recordsPerSecond(), bound, ratio), "≥ 0.2×", ratio >= 0.2 && !baseline.upperBound());
+    double cold = app.recordsPerSecond() / baseline.recordsPerSecond();
+    System.out.printf("  %-46s %s%,.0f / %,.0f records/s = %s%.3f× (from the first commit, JIT warm-up included)%n", name + " / pass-through, cold:",
+        bound, app.recordsPerSecond(), baseline.recordsPerSecond(), bound, cold);
+    double warm = app.warmRecordsPerSecond() / baseline.warmRecordsPerSecond();
+    return Report.target(name + " / pass-through, warm", String.format("%s%,.0f / %,.0f records/s = %s%.3f×", bound,
+        app.warmRecordsPerSecond(), baseline.warmRecordsPerSecond(), bound, warm), "≥ 0.2×", warm >= 0.2 && !baseline.upperBound());
+  }
+
+  /** One poll of the group's progress: when, and the offsets committed on its input and repartition topics. */
+  record Poll(long nanos, long committedInput, long committedRepartition) {}
+
+  /**
+   * The share of the app's work done at {@code at}, of what it did from {@code first} to {@code end}:
+   * each stage's share of its records, averaged over the stages (one, or two with a repartition
+   * topic), so a record read by the first stage counts as much as one finished by the second.
+   */
+  static double done(Poll first, Poll at, Poll end, boolean repartitioned) {
+    double input = share(first.committedInput(), at.committedInput(), end.committedInput());
+    return repartitioned ? (input + share(first.committedRepartition(), at.committedRepartition(), end.committedRepartition())) / 2 : input;
+  }
+
+  private static double share(long first, long at, long end) {
+    return end == first ? 1 : (double) (at - first) / (end - first);
+  }
+
+  /**
+   * The first poll by which {@link #WARM_UP} of the work was done; the first poll when that is
+   * the last one (too few polls to tell a warm part apart).
+   */
+  static Poll warmStart(List<Poll> progress, boolean repartitioned) {
+    Poll first = progress.get(0);
+    Poll end = progress.get(progress.size() - 1);
+    for (Poll poll : progress) {
+      if (done(first, poll, end, repartitioned) >= WARM_UP) {
+        return poll == end ? first : poll;
+      }
+    }
+    return first;
   }
 
   /** Posts the webhooks through the real ingest, four at a time; the alerts accepted. */
@@ -144,6 +192,9 @@ final class StreamsRatioBench {
       long t1 = 0;
       long last1 = 0;
       long committedAtStart = -1;
+      double cpu1 = 0;
+      // every poll from the first commit on
+      List<Poll> progress = new ArrayList<>();
       while (true) {
         app.checkAlive();
         Lag.Snapshot snapshot = lag.snapshot(group, inputs);
@@ -154,6 +205,10 @@ final class StreamsRatioBench {
         if (t1 == 0 && snapshot.committedInput() > committedAtStart) {
           t1 = now;
           last1 = snapshot.committedLast();
+          cpu1 = Machine.cpuSeconds(app.pid());
+        }
+        if (t1 != 0) {
+          progress.add(new Poll(now, snapshot.committedInput(), snapshot.committedRepartition()));
         }
         boolean done = t1 != 0 && snapshot.lag() == 0;
         boolean timedOut = System.currentTimeMillis() > deadline;
@@ -172,13 +227,20 @@ final class StreamsRatioBench {
             // gets (final once the first stage has read all input); offsets also count transaction
             // markers, which a share cancels.
             double share = (double) (snapshot.committedLast() - last1) / snapshot.endLast();
-            throughput = new Throughput(records * share / seconds, (t1 - started) / 1e9, seconds, false);
-            note = String.format("%,.0f records through in %.2f s after its first commit, %.1f s after its start", records * share, seconds, throughput.startSeconds());
+            Poll end = progress.get(progress.size() - 1);
+            Poll warm = warmStart(progress, snapshot.repartitioned());
+            double warmShare = 1 - done(progress.get(0), warm, end, snapshot.repartitioned());
+            double warmSeconds = (now - warm.nanos()) / 1e9;
+            throughput = new Throughput(records * share / seconds, records * share * warmShare / warmSeconds, (t1 - started) / 1e9, seconds, false);
+            double cpuMicros = (Machine.cpuSeconds(app.pid()) - cpu1) * 1e6 / (records * share);
+            note = String.format("%,.0f records through in %.2f s after its first commit, %.1f s after its start, %.0f µs of its JVM's CPU per record;"
+                + " warm: %,.0f records/s, the last %.0f%% of its work in %.2f s", records * share, seconds, throughput.startSeconds(), cpuMicros,
+                throughput.warmRecordsPerSecond(), 100 * warmShare, warmSeconds);
             if (!done) {
               note += String.format("; TIMED OUT after %d s, lag %,d left: the rate until then", timeoutMillis / 1000, snapshot.lag());
             }
           } else {
-            throughput = new Throughput(records / seconds, (t1 - started) / 1e9, seconds, true);
+            throughput = new Throughput(records / seconds, records / seconds, (t1 - started) / 1e9, seconds, true);
             note = String.format("TIMED OUT after %d s with input lag %,d: not all %,d records through in %.2f s", timeoutMillis / 1000, snapshot.inputLag(), records, seconds);
           }
           System.out.printf("  %-46s %s%,.0f records/s (%s)%n", name + ":", throughput.upperBound() ? "< " : "", throughput.recordsPerSecond(), note);

@@ -46,6 +46,15 @@ class IdsFormatTest {
   }
 
   @Test
+  void sequenceNumbersAreTwelveZeroPaddedDigitsThatSortInNumberOrder() {
+    assertThat(Ids.sequence(0)).isEqualTo("000000000000");
+    assertThat(Ids.sequence(42)).isEqualTo("000000000042");
+    assertThat(Ids.sequence(999_999_999_999L)).isEqualTo("999999999999");
+    assertThat(Ids.sequence(9)).isLessThan(Ids.sequence(10));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ids.sequence(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void notifierKeysKeepTheirFormat() {
     assertThat(Ids.contactMethodTarget("alice", "phone")).isEqualTo("alice/phone");
     assertThat(Ids.deliveryLogKey("inc-1/page/1", "alice/phone")).isEqualTo("inc-1/page/1|alice/phone");
