@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code scripts/bench storm|sustained|streams|notifier|replay|ingest|console [--jar JAR] [options]}: measures the launcher jar
+ * {@code scripts/bench storm|sustained|streams|notifier|replay|ingest|console|encoding [--jar JAR] [options]}: measures the launcher jar
  * (default launcher/target/pagewire.jar), each part of the system a child JVM of that jar.
  * Exit status 0 when every target passed, 1 when one failed, 2 on a usage error.
  */
@@ -13,11 +13,12 @@ public final class Bench {
   static final String USAGE = """
       usage: scripts/bench storm     [--jar JAR] [--groups 10] [--per-group 10000] [--batch 500] [--concurrency 4] [--timeout 180] [--warmup 30000]
              scripts/bench sustained [--jar JAR] [--duration 60] [--rate 2000] [--incidents 50] [--batch 100] [--warmup 30000]
-             scripts/bench streams   [--jar JAR] [--alerts 100000] [--groups 10] [--batch 500] [--timeout 300]
+             scripts/bench streams   [--jar JAR] [--alerts 100000] [--groups 10] [--batch 500] [--incidents 80000] [--timeout 300]
              scripts/bench notifier  [--jar JAR] [--pages 1000] [--warmup 1000] [--timeout 120]
              scripts/bench replay    [--jar JAR] [--events 1000000]
              scripts/bench ingest    [--jar JAR] [--duration 20] [--connections 16] [--threads 2] [--alerts-per-request 10] [--slow-connections 32]
-             scripts/bench console   [--jar JAR] [--open 500] [--resolved 10000] [--requests 100]""";
+             scripts/bench console   [--jar JAR] [--open 500] [--resolved 10000] [--requests 100]
+             scripts/bench encoding  [--jar JAR] [--openings 200000] [--rounds 5]""";
 
   private Bench() {}
 
@@ -41,6 +42,7 @@ public final class Bench {
         case "replay" -> ReplayBench.run(jar, options);
         case "ingest" -> IngestBench.run(jar, options);
         case "console" -> ConsoleBench.run(jar, options);
+        case "encoding" -> EncodingBench.run(jar, options);
         default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'\n" + USAGE);
       };
     } catch (IllegalArgumentException e) {

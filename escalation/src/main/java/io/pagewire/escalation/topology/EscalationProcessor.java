@@ -307,7 +307,7 @@ final class EscalationProcessor implements Processor<String, SpecificRecord, Str
           EscalationTopology.TIMELINE_SINK);
     }
     if (!transition.timeline().isEmpty()) {
-      timelines.append(incidentId, transition.timeline());
+      timelines.append(incidentId, transition.timeline(), before == null);
     }
   }
 

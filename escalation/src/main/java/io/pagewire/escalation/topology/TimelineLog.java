@@ -41,9 +41,14 @@ public final class TimelineLog {
     this.events = events;
   }
 
-  void append(String incidentId, List<TimelineEvent> added) {
-    IncidentTimeline head = heads.get(incidentId);
-    long appended = head != null ? head.getAppended() : lastNumber(incidentId) + 1;
+  /**
+   * Appends {@code added} to the incident's copy.
+   *
+   * @param opening true when the incident is new: its copy is empty, without a look at the store
+   */
+  void append(String incidentId, List<TimelineEvent> added, boolean opening) {
+    IncidentTimeline head = opening ? null : heads.get(incidentId);
+    long appended = head != null ? head.getAppended() : opening ? 0 : lastNumber(incidentId) + 1;
     int dropped = head != null ? head.getDropped() : 0;
     for (TimelineEvent event : added) {
       long n = appended++;

@@ -4,7 +4,6 @@ import io.pagewire.schemas.Schemas;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +11,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -59,7 +57,9 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
   private final Class<T> type;
   private final SpecificData model;
-  private final BinaryMessageEncoder<T> encoder;
+  private final RecordWriter<T> writer;
+  /** The single-object header: marker and the current schema's fingerprint. */
+  private final byte[] header;
   /** A reader from each writer schema seen to the current schema, by the writer's fingerprint. */
   private final Map<Long, DatumReader<T>> readerByFingerprint = new ConcurrentHashMap<>();
   private volatile ConfluentWireFormat<T> confluent;
@@ -67,7 +67,12 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
   private AvroSerde(Class<T> type) {
     this.type = type;
     this.model = SpecificData.getForClass(type);
-    this.encoder = new BinaryMessageEncoder<>(model, Schemas.current(type));
+    Schema current = Schemas.current(type);
+    this.writer = new RecordWriter<>(current, model);
+    this.header = new byte[SINGLE_OBJECT_HEADER];
+    header[0] = (byte) 0xC3;
+    header[1] = (byte) 0x01;
+    FINGERPRINT.set(header, 2, ReleasedSchemas.fingerprint(current));
   }
 
   /**
@@ -107,10 +112,7 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
       return null;
     }
     try {
-      ByteBuffer buffer = encoder.encode(value);
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
+      return writer.write(header, value);
     } catch (IOException e) {
       throw new SerializationException("cannot encode " + type.getSimpleName(), e);
     }

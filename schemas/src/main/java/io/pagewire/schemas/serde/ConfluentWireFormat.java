@@ -1,19 +1,15 @@
 package io.pagewire.schemas.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -31,15 +27,16 @@ final class ConfluentWireFormat<T extends SpecificRecordBase> {
   private final SchemaRegistryClient registry;
   private final Schema schema;
   private final SpecificData model;
-  private final SpecificDatumWriter<T> writer;
-  private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
+  private final RecordWriter<T> writer;
+  /** The header of each topic's records: the magic byte and the id its subject gave the schema. */
+  private final Map<String, byte[]> headerByTopic = new ConcurrentHashMap<>();
   private final Map<Integer, DatumReader<T>> readerById = new ConcurrentHashMap<>();
 
   ConfluentWireFormat(SchemaRegistryClient registry, Schema schema, SpecificData model) {
     this.registry = registry;
     this.schema = schema;
     this.model = model;
-    this.writer = new SpecificDatumWriter<>(schema, model);
+    this.writer = new RecordWriter<>(schema, model);
   }
 
   SchemaRegistryClient registry() {
@@ -54,18 +51,13 @@ final class ConfluentWireFormat<T extends SpecificRecordBase> {
     if (topic == null) {
       throw new SerializationException("the Confluent wire format needs the topic to name the subject");
     }
-    int id = idByTopic.computeIfAbsent(topic, t -> registry.register(subject(t), schema));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    out.write(MAGIC);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+    byte[] header = headerByTopic.computeIfAbsent(topic,
+        t -> ByteBuffer.allocate(HEADER).put(MAGIC).putInt(registry.register(subject(t), schema)).array());
     try {
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer.write(value, encoder);
-      encoder.flush();
+      return writer.write(header, value);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("cannot encode " + schema.getName() + " for " + topic + ": " + e.getMessage(), e);
     }
-    return out.toByteArray();
   }
 
   static boolean isConfluent(byte[] bytes) {
