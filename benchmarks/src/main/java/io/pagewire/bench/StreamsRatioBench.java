@@ -30,10 +30,9 @@ final class StreamsRatioBench {
   record Throughput(double recordsPerSecond, double warmRecordsPerSecond, double startSeconds, double seconds, boolean upperBound) {}
 
   /**
-   * The share of each backlog that warms the JVM up before the warm rate is timed. A fresh JVM
-   * spends its first tens of seconds compiling: in escalation's run, JFR counted more CPU in the
-   * C2 compiler thread than in the stream thread. A service that has run for a while has finished
-   * compiling, so its throughput in an alert storm is the warm one.
+   * The share of each app's work before its warm rate is timed. A fresh JVM spends its first tens
+   * of seconds compiling: in escalation's run, the C2 compiler thread used more CPU than the
+   * stream thread (16.6 against 14.5 s, /proc per thread).
    */
   static final double WARM_UP = 0.5;
 
@@ -102,15 +101,18 @@ final class StreamsRatioBench {
     return ok ? 0 : 1;
   }
 
-  /** Prints the ratio from the first commit on, then judges the warm one against the target. */
+  /**
+   * Judges the ratio from the first commit on, the JIT's warm-up included, as every run of this
+   * benchmark has; then prints the warm one, which says how much of the gap is warm-up.
+   */
   private static boolean ratio(String name, Throughput app, Throughput baseline) {
     String bound = app.upperBound() || baseline.upperBound() ? "< " : "";
-    double cold = app.recordsPerSecond() / baseline.recordsPerSecond();
-    System.out.printf("  %-46s %s%,.0f / %,.0f records/s = %s%.3f× (from the first commit, JIT warm-up included)%n", name + " / pass-through, cold:",
-        bound, app.recordsPerSecond(), baseline.recordsPerSecond(), bound, cold);
-    double warm = app.warmRecordsPerSecond() / baseline.warmRecordsPerSecond();
-    return Report.target(name + " / pass-through, warm", String.format("%s%,.0f / %,.0f records/s = %s%.3f×", bound,
-        app.warmRecordsPerSecond(), baseline.warmRecordsPerSecond(), bound, warm), "≥ 0.2×", warm >= 0.2 && !baseline.upperBound());
+    double ratio = app.recordsPerSecond() / baseline.recordsPerSecond();
+    boolean pass = Report.target(name + " / pass-through", String.format("%s%,.0f / %,.0f records/s = %s%.3f×", bound,
+        app.recordsPerSecond(), baseline.recordsPerSecond(), bound, ratio), "≥ 0.2×", ratio >= 0.2 && !baseline.upperBound());
+    System.out.printf("  %-46s %s%,.0f / %,.0f records/s = %s%.3f× (the last half of each backlog's work)%n", "  warm:",
+        bound, app.warmRecordsPerSecond(), baseline.warmRecordsPerSecond(), bound, app.warmRecordsPerSecond() / baseline.warmRecordsPerSecond());
+    return pass;
   }
 
   /** One poll of the group's progress: when, and the offsets committed on its input and repartition topics. */

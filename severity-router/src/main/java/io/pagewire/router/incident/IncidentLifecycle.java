@@ -9,6 +9,7 @@ import io.pagewire.schemas.AlertStatus;
 import io.pagewire.schemas.IncidentEvent;
 import io.pagewire.schemas.IncidentEventType;
 import io.pagewire.schemas.Ids;
+import io.pagewire.schemas.Records;
 import io.pagewire.schemas.RouterIncident;
 import io.pagewire.schemas.RouterAlert;
 import java.time.Duration;
@@ -154,17 +155,19 @@ public final class IncidentLifecycle {
     }
     boolean firingAgain = open.getFiringCount() == 0; // a flapping incident held open starts firing again
     long[] after = firingAgain ? changed(changes, at) : changes;
-    RouterIncident.Builder next = RouterIncident.newBuilder(open)
-        .setFiringCount(open.getFiringCount() + 1)
-        .setSuppressedCount(open.getSuppressedCount() + (mute.suppressed() ? 1 : 0));
+    RouterIncident next = Records.shallowCopy(open);
+    next.setFiringCount(open.getFiringCount() + 1);
+    next.setSuppressedCount(open.getSuppressedCount() + (mute.suppressed() ? 1 : 0));
     IncidentEventType type = IncidentEventType.ALERT_ADDED;
     if (routing.verdict().priority().ordinal() < open.getPriority().ordinal()) {
       type = IncidentEventType.PRIORITY_RAISED;
-      next.setPriority(routing.verdict().priority()).setSeverity(routing.verdict().severity());
+      next.setPriority(routing.verdict().priority());
+      next.setSeverity(routing.verdict().severity());
     }
     MemberChange member = new MemberChange(fingerprint, new RouterAlert(alert, mute.reason()));
     if (type == IncidentEventType.ALERT_ADDED && !firingAgain && routine(open, next, at)) {
-      return held(next.setPendingAdded(open.getPendingAdded() + 1), alert, changes, member);
+      next.setPendingAdded(open.getPendingAdded() + 1);
+      return held(next, alert, changes, member);
     }
     return emit(next, List.of(type), alert, mute, routing.verdict().reason(), after, at, 1, 0).withMember(member);
   }
@@ -176,13 +179,14 @@ public final class IncidentLifecycle {
     }
     MemberChange gone = new MemberChange(alert.getFingerprint(), null);
     int firing = open.getFiringCount() - 1;
-    RouterIncident.Builder next = RouterIncident.newBuilder(open)
-        .setFiringCount(firing)
-        .setSuppressedCount(open.getSuppressedCount() - (known.getSuppressed() != null ? 1 : 0));
+    RouterIncident next = Records.shallowCopy(open);
+    next.setFiringCount(firing);
+    next.setSuppressedCount(open.getSuppressedCount() - (known.getSuppressed() != null ? 1 : 0));
     String reason = routing.verdict().reason();
     if (firing > 0) {
       if (routine(open, next, at)) {
-        return held(next.setPendingResolved(open.getPendingResolved() + 1), alert, changes, gone);
+        next.setPendingResolved(open.getPendingResolved() + 1);
+        return held(next, alert, changes, gone);
       }
       return emit(next, List.of(IncidentEventType.ALERT_RESOLVED), alert, Mute.NONE, reason, changes, at, 0, 1)
           .withMember(gone);
@@ -202,7 +206,7 @@ public final class IncidentLifecycle {
 
   private Step opened(Routing routing, Mute mute, long[] changes, Instant at) {
     Alert alert = routing.alert();
-    RouterIncident.Builder incident = RouterIncident.newBuilder()
+    RouterIncident incident = RouterIncident.newBuilder()
         .setIncidentId(Ids.incidentId(routing.incidentKey(), at.toEpochMilli()))
         .setIncidentKey(routing.incidentKey())
         .setTitle(TextBounds.truncate(routing.route().keys().title(alert), TextBounds.TITLE_BYTES))
@@ -217,7 +221,13 @@ public final class IncidentLifecycle {
         .setService(routing.route().service())
         .setEscalationPolicy(routing.route().escalationPolicy())
         .setMuted(false)
-        .setFlapping(false);
+        .setFlapping(false)
+        // emit sets these four as every step does
+        .setLastAlert(alert)
+        .setPendingAdded(0)
+        .setPendingResolved(0)
+        .setPublishedAt(at)
+        .build();
     return emit(incident, List.of(IncidentEventType.OPENED), alert, mute, routing.verdict().reason(),
         changed(changes, at), at, 1, 0)
         .withMember(new MemberChange(alert.getFingerprint(), new RouterAlert(alert, mute.reason())));
@@ -233,8 +243,8 @@ public final class IncidentLifecycle {
       return new Step(open, List.of(), false, changes, null);
     }
     int delta = (mute.suppressed() ? 1 : 0) - (was != null ? 1 : 0);
-    RouterIncident.Builder next = RouterIncident.newBuilder(open)
-        .setSuppressedCount(open.getSuppressedCount() + delta);
+    RouterIncident next = Records.shallowCopy(open);
+    next.setSuppressedCount(open.getSuppressedCount() + delta);
     String reason = mute.suppressed() ? mute.reason() : "no longer " + was;
     Alert alert = member.getAlert();
     return emit(next, List.of(IncidentEventType.ALERT_ADDED), alert, mute, reason, changes, now, 0, 0)
@@ -251,9 +261,10 @@ public final class IncidentLifecycle {
     if (!open.getFlapping() || recent.length > 0) {
       return new Step(open, List.of(), false, recent, null);
     }
-    RouterIncident.Builder next = RouterIncident.newBuilder(open).setFlapping(false);
+    RouterIncident next = Records.shallowCopy(open);
+    next.setFlapping(false);
     if (open.getFiringCount() > 0) {
-      return new Step(next.build(), List.of(), false, recent, null);
+      return new Step(next, List.of(), false, recent, null);
     }
     Step step = emit(next, List.of(IncidentEventType.RESOLVED), open.getLastAlert(), Mute.NONE,
         "stopped flapping: no state change within " + flapping.within(), recent, now, 0, 0);
@@ -274,7 +285,7 @@ public final class IncidentLifecycle {
     IncidentEventType type = open.getPendingAdded() > 0 ? IncidentEventType.ALERT_ADDED : IncidentEventType.ALERT_RESOLVED;
     String reason = "coalesced: " + open.getPendingAdded() + " alerts added, " + open.getPendingResolved()
         + " resolved within " + coalesce;
-    return emit(RouterIncident.newBuilder(open), List.of(type), open.getLastAlert(), mute, reason, changes, now, 0, 0);
+    return emit(Records.shallowCopy(open), List.of(type), open.getLastAlert(), mute, reason, changes, now, 0, 0);
   }
 
   /** True when the incident holds routine changes that no event has published yet. */
@@ -286,15 +297,16 @@ public final class IncidentLifecycle {
    * A change that can wait: the muting others see stays as published, and the incident's
    * previous event is younger than {@code coalesceAlertEvents}.
    */
-  private boolean routine(RouterIncident open, RouterIncident.Builder next, Instant at) {
+  private boolean routine(RouterIncident open, RouterIncident next, Instant at) {
     return !coalesce.isZero() && muted(next) == open.getMuted() && at.isBefore(open.getPublishedAt().plus(coalesce));
   }
 
-  private static Step held(RouterIncident.Builder next, Alert alert, long[] changes, MemberChange member) {
-    return new Step(next.setLastAlert(alert).build(), List.of(), false, changes, member);
+  private static Step held(RouterIncident next, Alert alert, long[] changes, MemberChange member) {
+    next.setLastAlert(alert);
+    return new Step(next, List.of(), false, changes, member);
   }
 
-  private static boolean muted(RouterIncident.Builder next) {
+  private static boolean muted(RouterIncident next) {
     return next.getFiringCount() > 0 && next.getSuppressedCount() >= next.getFiringCount();
   }
 
@@ -323,12 +335,16 @@ public final class IncidentLifecycle {
    * Numbers and builds the events of one step on the incident as it is after the step. The first
    * event carries the held-back changes plus {@code added} and {@code resolved}, this step's own.
    */
-  private static Step emit(RouterIncident.Builder next, List<IncidentEventType> types, Alert alert, Mute mute,
+  private static Step emit(RouterIncident next, List<IncidentEventType> types, Alert alert, Mute mute,
       String reason, long[] changes, Instant at, int added, int resolved) {
     boolean muted = muted(next);
     int alertsAdded = next.getPendingAdded() + added;
     int alertsResolved = next.getPendingResolved() + resolved;
-    next.setMuted(muted).setLastAlert(alert).setPendingAdded(0).setPendingResolved(0).setPublishedAt(at);
+    next.setMuted(muted);
+    next.setLastAlert(alert);
+    next.setPendingAdded(0);
+    next.setPendingResolved(0);
+    next.setPublishedAt(at);
     List<IncidentEvent> events = new ArrayList<>(types.size());
     int sequence = next.getSequence();
     for (IncidentEventType type : types) {
@@ -360,6 +376,7 @@ public final class IncidentLifecycle {
           .setAlertsResolved(first ? alertsResolved : 0)
           .build());
     }
-    return new Step(next.setSequence(sequence).build(), List.copyOf(events), false, changes, null);
+    next.setSequence(sequence);
+    return new Step(next, List.copyOf(events), false, changes, null);
   }
 }
