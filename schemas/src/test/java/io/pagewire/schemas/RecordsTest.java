@@ -3,40 +3,37 @@ package io.pagewire.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RecordsTest {
 
-  private static Alert alert() {
-    return Alert.newBuilder()
-        .setFingerprint("c75f68922c9ebc87")
-        .setStatus(AlertStatus.FIRING)
-        .setLabels(Map.of("alertname", "HighLatency", "severity", "critical"))
-        .setAnnotations(Map.of("summary", "p99 above 500ms"))
-        .setStartsAt(Instant.parse("2026-11-22T20:14:18.295Z"))
-        .setReceivedAt(Instant.parse("2026-11-22T20:14:20Z"))
-        .build();
+  private static final Instant AT = Instant.parse("2026-12-01T03:00:00Z");
+
+  /** A NOTE_ADDED event: a record holding another. */
+  private static TimelineEvent noteAdded() {
+    Note note = Note.newBuilder().setNoteId("cmd-1").setKind(NoteKind.COMMENT).setText("rolled back").setActor("alice").setAt(AT).build();
+    return TimelineEvent.newBuilder().setEventId("inc-1/note/cmd-1").setIncidentId("inc-1").setType(TimelineEventType.NOTE_ADDED)
+        .setActor("alice").setDetail("note: rolled back").setNote(note).setAt(AT).build();
   }
 
   @Test
   void aShallowCopyEqualsItsRecordAndSharesItsValues() {
-    Alert alert = alert();
+    TimelineEvent event = noteAdded();
 
-    Alert copy = Records.shallowCopy(alert);
+    TimelineEvent copy = Records.shallowCopy(event);
 
-    assertThat(copy).isEqualTo(alert).isNotSameAs(alert);
-    assertThat(copy.getLabels()).isSameAs(alert.getLabels());
+    assertThat(copy).isEqualTo(event).isNotSameAs(event);
+    assertThat(copy.getNote()).isSameAs(event.getNote());
   }
 
   @Test
   void settingAFieldOfTheCopyLeavesTheRecordAsItWas() {
-    Alert alert = alert();
+    TimelineEvent event = noteAdded();
 
-    Alert copy = Records.shallowCopy(alert);
-    copy.setStatus(AlertStatus.RESOLVED);
-    copy.setLabels(Map.of("alertname", "Other"));
+    TimelineEvent copy = Records.shallowCopy(event);
+    copy.setDetail("changed");
+    copy.setNote(null);
 
-    assertThat(alert).isEqualTo(alert());
+    assertThat(event).isEqualTo(noteAdded());
   }
 }
