@@ -24,7 +24,7 @@ final class StreamsRatioBench {
 
   /**
    * {@code recordsPerSecond}: from the first commit on; {@code warmRecordsPerSecond}: over the
-   * records after the first {@link #WARM_UP} of the backlog, once the JIT compiled the hot paths.
+   * app's work after the first {@link #WARM_UP} of it, once the JIT compiled the hot paths.
    * {@code upperBound}: the app did not finish within the time-out, so its throughput is below this.
    */
   record Throughput(double recordsPerSecond, double warmRecordsPerSecond, double startSeconds, double seconds, boolean upperBound) {}

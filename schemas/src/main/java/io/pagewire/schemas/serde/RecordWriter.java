@@ -34,9 +34,10 @@ final class RecordWriter<T> {
 
   byte[] write(byte[] header, T value) throws IOException {
     Buffer buffer = BUFFERS.get();
-    // The encoder first: reconfiguring it flushes what a failed write may have left in it.
+    // The encoder first: reconfiguring it flushes what a failed write left in it into the
+    // buffer, which is emptied next.
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, buffer.encoder);
-    buffer.encoder = null;
+    buffer.encoder = encoder;
     buffer.size = 0;
     buffer.write(header);
     writer.write(value, encoder);
@@ -44,8 +45,6 @@ final class RecordWriter<T> {
     byte[] bytes = Arrays.copyOf(buffer.bytes, buffer.size);
     if (buffer.bytes.length > KEPT_BYTES) {
       BUFFERS.remove();
-    } else {
-      buffer.encoder = encoder;
     }
     return bytes;
   }
