@@ -8,7 +8,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Writes a header and then one record in Avro's binary encoding, as both wire formats frame it
@@ -19,6 +18,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * a synchronized {@code ByteArrayOutputStream} and copies the result twice. Encoding was the
  * largest share of escalation's stream thread on openings (JFR); this encodes an opening's
  * records in 0.81× of that encoder's time, the same bytes ({@code scripts/bench encoding}).
+ * Records go through {@link ResolvingDatumWriter}.
  */
 final class RecordWriter<T> {
 
@@ -29,7 +29,7 @@ final class RecordWriter<T> {
   private final DatumWriter<T> writer;
 
   RecordWriter(Schema schema, SpecificData model) {
-    this.writer = new SpecificDatumWriter<>(schema, model);
+    this.writer = new ResolvingDatumWriter<>(schema, model);
   }
 
   byte[] write(byte[] header, T value) throws IOException {
